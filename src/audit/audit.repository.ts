@@ -1,0 +1,66 @@
+import { sql } from 'kysely';
+import type { Dialect, Queryable, Tx } from '../kernel/database.js';
+import type { ChainedAuditEntry } from './audit.chain.js';
+
+// Any constant: every node of one installation takes the same lock to append to the chain.
+const AUDIT_APPEND_LOCK = 7_340_451;
+
+/** Serializes appends to the chain for this transaction, then answers the current head. */
+export async function lockAuditHead(tx: Tx, dialect: Dialect): Promise<{ seq: number; hash: string } | undefined> {
+  // SQLite runs one write transaction at a time already; PostgreSQL needs an explicit lock so that
+  // two nodes never chain onto the same head.
+  if (dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${AUDIT_APPEND_LOCK})`.execute(tx);
+  return tx.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+}
+
+export async function insertAuditEntry(tx: Tx, entry: ChainedAuditEntry): Promise<void> {
+  await tx
+    .insertInto('audit_events')
+    .values({
+      seq: entry.seq,
+      at: entry.at,
+      actor_type: entry.actorType as 'staff' | 'reporter' | 'system',
+      actor_id: entry.actorId,
+      action: entry.action,
+      case_id: entry.caseId,
+      target_id: entry.targetId,
+      details: entry.details,
+      prev_hash: entry.prevHash,
+      hash: entry.hash,
+    })
+    .execute();
+}
+
+/** Reads the chain in order, a page at a time, so verification runs in constant memory. */
+export async function* readAuditChain(db: Queryable, pageSize = 1000): AsyncGenerator<ChainedAuditEntry> {
+  let after = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(pageSize)
+      .execute();
+    for (const row of rows) {
+      yield {
+        seq: Number(row.seq),
+        at: row.at,
+        actorType: row.actor_type,
+        actorId: row.actor_id,
+        action: row.action,
+        caseId: row.case_id,
+        targetId: row.target_id,
+        details: row.details,
+        prevHash: row.prev_hash,
+        hash: row.hash,
+      };
+    }
+    if (rows.length < pageSize) return;
+    after = Number(rows[rows.length - 1]!.seq);
+  }
+}
+
+export async function listCaseAuditEntries(db: Queryable, caseId: string) {
+  return db.selectFrom('audit_events').selectAll().where('case_id', '=', caseId).orderBy('seq').execute();
+}

@@ -1,0 +1,38 @@
+/** The shapes sealed inside a case, and sealing/opening them with the case key. */
+import { openCaseContent, sealCaseContent, type CaseKey, type Sealed } from '../kernel/crypto.js';
+
+export interface ReportContent {
+  narrative: string;
+  occurredAt: string | null;
+  location: string | null;
+}
+
+export interface ReporterIdentity {
+  name: string;
+  email: string | null;
+  phone: string | null;
+}
+
+export function sealReport(key: CaseKey, caseId: string, report: ReportContent): Sealed {
+  return sealCaseContent(key, caseId, 'report', JSON.stringify(report));
+}
+
+export function openReport(key: CaseKey, caseId: string, sealed: Uint8Array): ReportContent {
+  return JSON.parse(openCaseContent(key, caseId, 'report', sealed)) as ReportContent;
+}
+
+export function sealIdentity(key: CaseKey, caseId: string, identity: ReporterIdentity): Sealed {
+  return sealCaseContent(key, caseId, 'identity', JSON.stringify(identity));
+}
+
+export function openIdentity(key: CaseKey, caseId: string, sealed: Uint8Array): ReporterIdentity {
+  return JSON.parse(openCaseContent(key, caseId, 'identity', sealed)) as ReporterIdentity;
+}
+
+export function sealMessage(key: CaseKey, caseId: string, body: string): Sealed {
+  return sealCaseContent(key, caseId, 'message', body);
+}
+
+export function openMessage(key: CaseKey, caseId: string, sealed: Uint8Array): string {
+  return openCaseContent(key, caseId, 'message', sealed);
+}

@@ -1,0 +1,141 @@
+import { Command, CommanderError, Option } from 'commander';
+import { verifyAuditChain } from '../audit/audit.service.js';
+import { createChannel, listAllChannels } from '../channels/channel.service.js';
+import { STAFF_ROLES } from '../identity/identity.schema.js';
+import { createStaffUser } from '../identity/identity.service.js';
+import { startRuntime } from '../kernel/bootstrap.js';
+import { ConfigError, loadConfig } from '../kernel/config.js';
+import { DomainError } from '../kernel/errors.js';
+import { migrateToLatest } from '../kernel/migrations/index.js';
+import { openDatabase } from '../kernel/database.js';
+import { createLogger } from '../kernel/logger.js';
+import { CANDOR_VERSION } from '../version.js';
+import { readSecret } from './read-secret.js';
+import { serve } from './serve.js';
+
+const CLI_ACTOR = { type: 'system' as const, id: 'cli' };
+
+/** Runs the `candor` command line; answers the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command()
+    .name('candor')
+    .description('Candor: a speak-up platform. Configuration comes from environment variables (see docs/configuration.md).')
+    .version(CANDOR_VERSION)
+    .exitOverride()
+    .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('Start the HTTP server (migrates the database first)')
+    .action(async () => {
+      exitCode = await serve(loadConfig());
+    });
+
+  program
+    .command('migrate')
+    .description('Bring the database schema up to date')
+    .action(async () => {
+      const config = loadConfig();
+      const handle = openDatabase(config);
+      try {
+        const { applied } = await migrateToLatest(handle.db, handle.dialect);
+        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+      } finally {
+        await handle.close();
+      }
+    });
+
+  const user = program.command('user').description('Manage staff accounts');
+  user
+    .command('add')
+    .description('Create a staff account and its key pair; reads the password from standard input and prints the one-time recovery key')
+    .requiredOption('--email <email>', 'sign-in e-mail address')
+    .requiredOption('--name <name>', 'display name')
+    .addOption(new Option('--role <role>', 'role').choices(STAFF_ROLES).makeOptionMandatory())
+    .option('--channel <slug>', 'channel whose reports this handler receives')
+    .option('--json', 'print {"id","recoveryKey"} as JSON')
+    .action(async (options: { email: string; name: string; role: (typeof STAFF_ROLES)[number]; channel?: string; json?: boolean }) => {
+      const password = await readSecret('Password: ');
+      const runtime = await startRuntime(loadConfig(), { logger: createLogger('warn', process.stderr) });
+      try {
+        const { email, name, role, channel: channelSlug } = options;
+        const created = await createStaffUser(runtime.ctx, CLI_ACTOR, { email, name, role, channel: channelSlug, password });
+        if (options.json) {
+          console.log(JSON.stringify({ id: created.id, recoveryKey: created.recoveryKey }));
+        } else {
+          console.log(`Created ${options.role} ${options.email} (id ${created.id}).`);
+          console.log('');
+          console.log(`Recovery key: ${created.recoveryKey}`);
+          console.log('Store it somewhere safe now. It is shown once, and it is the only way back in if the password is lost.');
+        }
+      } finally {
+        await runtime.close();
+      }
+    });
+
+  const channel = program.command('channel').description('Manage reporting channels');
+  channel
+    .command('add')
+    .description('Create a reporting channel')
+    .requiredOption('--slug <slug>', 'short name used in URLs, e.g. "eu-staff"')
+    .requiredOption('--name <name>', 'display name')
+    .action(async (options: { slug: string; name: string }) => {
+      if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(options.slug)) throw new CommanderError(2, 'candor.slug', 'The slug must be lower-case letters, digits and dashes.');
+      const runtime = await startRuntime(loadConfig(), { logger: createLogger('warn', process.stderr) });
+      try {
+        const created = await createChannel(runtime.ctx, CLI_ACTOR, options);
+        console.log(`Created channel ${created.slug} (id ${created.id}).`);
+      } finally {
+        await runtime.close();
+      }
+    });
+  channel
+    .command('list')
+    .description('List reporting channels')
+    .action(async () => {
+      const runtime = await startRuntime(loadConfig(), { logger: createLogger('warn', process.stderr) });
+      try {
+        for (const row of await listAllChannels(runtime.ctx)) console.log(`${row.slug}\t${row.name}`);
+      } finally {
+        await runtime.close();
+      }
+    });
+
+  const audit = program.command('audit').description('Inspect the tamper-evident audit log');
+  audit
+    .command('verify')
+    .description('Check that the audit hash chain is whole; exits non-zero at the first broken entry')
+    .action(async () => {
+      const handle = openDatabase(loadConfig());
+      try {
+        const result = await verifyAuditChain(handle.db);
+        if (result.ok) {
+          console.log(`Audit chain intact: ${result.entries} entries, head #${result.headSeq} ${result.headHash}`);
+        } else {
+          console.error(`Audit chain BROKEN at entry #${result.break.seq} (${result.break.reason}): ${result.break.message}`);
+          console.error(`${result.entries} entries before it verified.`);
+          exitCode = 3;
+        }
+      } finally {
+        await handle.close();
+      }
+    });
+
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : error.exitCode || 2;
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    if (error instanceof DomainError) {
+      const fields = error.fields ? ' ' + Object.entries(error.fields).map(([field, problems]) => `${field}: ${problems.join(', ')}`).join('; ') : '';
+      console.error(`${error.message}${fields} (${error.code})`);
+      return 1;
+    }
+    throw error;
+  }
+}

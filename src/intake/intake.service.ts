@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { recordAudit } from '../audit/audit.service.js';
+import { insertCase, insertCaseAccess } from '../cases/case.repository.js';
+import { sealIdentity, sealReport } from '../cases/case.content.js';
+import { findChannelBySlug, listChannelHandlers } from '../channels/channel.repository.js';
+import { initialDeadlines, nextDeadline } from '../clocks/clock.rules.js';
+import { listActiveUsersByRole } from '../identity/user.repository.js';
+import { inTransaction, type AppContext } from '../kernel/context.js';
+import {
+  deriveReceiptSecrets,
+  formatReceipt,
+  generateCaseKey,
+  generateCaseRef,
+  generateReceipt,
+  wrapCaseKeyForReceipt,
+  wrapCaseKeyForUser,
+  type UserPublicKey,
+} from '../kernel/crypto.js';
+import type { Db } from '../kernel/database.js';
+import { ChannelNotFound } from '../kernel/errors.js';
+import { chooseRecipients } from '../routing/routing.rules.js';
+import type { SubmitReport } from './intake.schema.js';
+
+export async function loadReceiptSalt(db: Db): Promise<Buffer> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', 'receipt_salt').executeTakeFirstOrThrow();
+  return Buffer.from(row.value, 'base64');
+}
+
+/**
+ * Takes a report: seals it under a fresh case key, wraps that key to each recipient and to the
+ * reporter's new receipt, and stores case, keys and audit entry in one transaction. Nothing is
+ * stored unless all of it is; the receipt is returned once and kept only as an Argon2id-derived lookup.
+ */
+export async function submitReport(ctx: AppContext, report: SubmitReport) {
+  const channel = await findChannelBySlug(ctx.db, report.channel ?? 'general');
+  if (!channel) throw new ChannelNotFound();
+  const [handlers, oversight] = await Promise.all([
+    listChannelHandlers(ctx.db, channel.id),
+    listActiveUsersByRole(ctx.db, 'oversight'),
+  ]);
+  const publicKeys = new Map<string, Buffer>([...handlers, ...oversight].map((user) => [user.id, user.public_key]));
+  const recipients = chooseRecipients(
+    handlers.map((user) => user.id),
+    oversight.map((user) => user.id),
+  );
+
+  const caseId = randomUUID();
+  const caseKey = generateCaseKey();
+  const receipt = generateReceipt();
+  const secrets = await deriveReceiptSecrets(receipt, await loadReceiptSalt(ctx.db), ctx.config.argon2);
+
+  const receivedAt = ctx.clock.now();
+  const received = receivedAt.toISOString();
+  const { acknowledgeBy, feedbackBy } = initialDeadlines(receivedAt, ctx.config.clocks);
+  const deadline = nextDeadline({ acknowledgedAt: null, acknowledgeBy: acknowledgeBy.toISOString(), feedbackBy: feedbackBy.toISOString(), closedAt: null });
+  const caseRef = generateCaseRef();
+
+  await inTransaction(ctx, async (tx) => {
+    await insertCase(tx, {
+      id: caseId,
+      ref: caseRef,
+      channel_id: channel.id,
+      category: report.category,
+      anonymity: report.anonymity,
+      status: 'received',
+      received_at: received,
+      acknowledge_by: acknowledgeBy.toISOString(),
+      acknowledged_at: null,
+      feedback_by: feedbackBy.toISOString(),
+      closed_at: null,
+      next_deadline_at: deadline,
+      updated_at: received,
+      report_sealed: sealReport(caseKey, caseId, {
+        narrative: report.narrative,
+        occurredAt: report.occurredAt ?? null,
+        location: report.location ?? null,
+      }),
+      identity_sealed: report.identity
+        ? sealIdentity(caseKey, caseId, { name: report.identity.name, email: report.identity.email ?? null, phone: report.identity.phone ?? null })
+        : null,
+      receipt_lookup: secrets.lookup,
+      reporter_wrapped_key: wrapCaseKeyForReceipt(caseKey, secrets.kek, caseId),
+    });
+    await insertCaseAccess(
+      tx,
+      recipients.map((recipient) => ({
+        case_id: caseId,
+        user_id: recipient.userId,
+        wrapped_key: wrapCaseKeyForUser(caseKey, publicKeys.get(recipient.userId) as UserPublicKey, caseId),
+        grant_kind: recipient.grant,
+        active: recipient.active ? 1 : 0,
+        next_deadline_at: deadline,
+        created_at: received,
+      })),
+    );
+    await recordAudit(tx, ctx.dialect, receivedAt, {
+      actor: { type: 'reporter', caseId },
+      action: 'report.submit',
+      caseId,
+      details: {
+        channelId: channel.id,
+        category: report.category,
+        anonymity: report.anonymity,
+        recipients: recipients.filter((recipient) => recipient.active).length,
+        standby: recipients.filter((recipient) => !recipient.active).length,
+      },
+    });
+  });
+  ctx.logger.info({ caseId, op: 'report.submit' }, 'report received');
+  return {
+    receipt: formatReceipt(receipt),
+    caseRef,
+    acknowledgeBy: acknowledgeBy.toISOString(),
+    feedbackBy: feedbackBy.toISOString(),
+  };
+}

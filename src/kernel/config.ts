@@ -1,0 +1,101 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Argon2id floor: OWASP's minimum for Argon2id (19 MiB, 2 passes). Weaker settings are refused. */
+export const ARGON2_MIN_MEMORY_KIB = 19_456;
+export const ARGON2_MIN_PASSES = 2;
+
+export interface Argon2Params {
+  memoryKib: number;
+  passes: number;
+  parallelism: number;
+}
+
+export interface ClockDefaults {
+  acknowledgeDays: number;
+  feedbackMonths: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** `sqlite:` path or a postgres:// URL. */
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  argon2: Argon2Params;
+  clocks: ClockDefaults;
+  session: { staffTtlMinutes: number; reporterTtlMinutes: number; secureCookies: boolean };
+  http: { bodyLimitBytes: number };
+  logLevel: string;
+}
+
+const intFromEnv = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? fallback : Number(value)))
+    .pipe(z.number().int().positive());
+
+const EnvSchema = z.object({
+  PORT: intFromEnv(8080).pipe(z.number().max(65_535)),
+  HOST: z.string().default('127.0.0.1'),
+  CANDOR_DATA_DIR: z.string().default('./data'),
+  CANDOR_DATABASE_URL: z.string().optional(),
+  CANDOR_ARGON2_MEMORY_KIB: intFromEnv(ARGON2_MIN_MEMORY_KIB).pipe(
+    z.number().min(ARGON2_MIN_MEMORY_KIB, `must be at least ${ARGON2_MIN_MEMORY_KIB} KiB (19 MiB)`),
+  ),
+  CANDOR_ARGON2_PASSES: intFromEnv(ARGON2_MIN_PASSES).pipe(
+    z.number().min(ARGON2_MIN_PASSES, `must be at least ${ARGON2_MIN_PASSES}`),
+  ),
+  CANDOR_ARGON2_PARALLELISM: intFromEnv(1).pipe(z.number().max(16)),
+  CANDOR_ACKNOWLEDGE_DAYS: intFromEnv(7),
+  CANDOR_FEEDBACK_MONTHS: intFromEnv(3),
+  CANDOR_STAFF_SESSION_MINUTES: intFromEnv(8 * 60),
+  CANDOR_REPORTER_SESSION_MINUTES: intFromEnv(30),
+  CANDOR_SECURE_COOKIES: z.enum(['true', 'false']).default('false'),
+  CANDOR_BODY_LIMIT_BYTES: intFromEnv(1024 * 1024),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export class ConfigError extends Error {}
+
+/** Reads the configuration from environment variables; throws ConfigError naming every bad one. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.CANDOR_DATA_DIR);
+  const url = e.CANDOR_DATABASE_URL;
+  let database: Config['database'];
+  if (url === undefined || url === '') {
+    database = { kind: 'sqlite', file: path.join(dataDir, 'candor.sqlite') };
+  } else if (/^postgres(ql)?:\/\//.test(url)) {
+    database = { kind: 'postgres', url };
+  } else if (url.startsWith('sqlite:')) {
+    database = { kind: 'sqlite', file: path.resolve(url.slice('sqlite:'.length)) };
+  } else {
+    throw new ConfigError('Invalid configuration:\n  CANDOR_DATABASE_URL: must be postgres://... or sqlite:PATH');
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    database,
+    argon2: {
+      memoryKib: e.CANDOR_ARGON2_MEMORY_KIB,
+      passes: e.CANDOR_ARGON2_PASSES,
+      parallelism: e.CANDOR_ARGON2_PARALLELISM,
+    },
+    clocks: { acknowledgeDays: e.CANDOR_ACKNOWLEDGE_DAYS, feedbackMonths: e.CANDOR_FEEDBACK_MONTHS },
+    session: {
+      staffTtlMinutes: e.CANDOR_STAFF_SESSION_MINUTES,
+      reporterTtlMinutes: e.CANDOR_REPORTER_SESSION_MINUTES,
+      secureCookies: e.CANDOR_SECURE_COOKIES === 'true',
+    },
+    http: { bodyLimitBytes: e.CANDOR_BODY_LIMIT_BYTES },
+    logLevel: e.LOG_LEVEL,
+  };
+}

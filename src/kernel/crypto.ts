@@ -1,0 +1,285 @@
+/**
+ * All of Candor's cryptography, behind named operations. Nothing outside this module calls a
+ * primitive: a new use of crypto anywhere else is a review finding (see docs/threat-model.md).
+ *
+ * - Data encryption (seal/open): AES-256-GCM with a random 96-bit nonce and associated data that
+ *   binds each ciphertext to its case and purpose, so a ciphertext cannot be moved to another case.
+ * - Key encryption (wrap/unwrap): case keys are wrapped to staff X25519 public keys (ephemeral
+ *   X25519 + HKDF-SHA256 + AES-256-GCM), to the reporter's receipt, and staff private keys are
+ *   wrapped by an Argon2id password key and by a recovery key.
+ */
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { hashRaw } from '@node-rs/argon2';
+import { x25519 } from '@noble/curves/ed25519.js';
+import type { Argon2Params } from './config.js';
+import { DecryptionFailed } from './errors.js';
+
+declare const brand: unique symbol;
+type Brand<T, B extends string> = T & { readonly [brand]: B };
+
+/** The symmetric key that seals one case's content. */
+export type CaseKey = Brand<Buffer, 'CaseKey'>;
+/** A staff member's X25519 private key (plaintext: only ever in memory, never persisted). */
+export type UserPrivateKey = Brand<Buffer, 'UserPrivateKey'>;
+export type UserPublicKey = Brand<Buffer, 'UserPublicKey'>;
+/** A key-encryption key derived from a password, a recovery key, a receipt or a session secret. */
+type KeyEncryptionKey = Brand<Buffer, 'KeyEncryptionKey'>;
+/** Ciphertext of case content: the only form of content that is persisted. */
+export type Sealed = Brand<Buffer, 'Sealed'>;
+/** A key wrapped for one holder: the only form of a key that is persisted. */
+export type WrappedKey = Brand<Buffer, 'WrappedKey'>;
+
+const VERSION = 1;
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+const KEY_BYTES = 32;
+
+function aeadEncrypt(key: Buffer, plaintext: Buffer, aad: string): Buffer {
+  const nonce = randomBytes(NONCE_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  cipher.setAAD(Buffer.from(aad, 'utf8'));
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([Buffer.from([VERSION]), nonce, body, cipher.getAuthTag()]);
+}
+
+function aeadDecrypt(key: Buffer, box: Buffer, aad: string, what: string): Buffer {
+  if (box.length < 1 + NONCE_BYTES + TAG_BYTES || box[0] !== VERSION) throw new DecryptionFailed(what);
+  const nonce = box.subarray(1, 1 + NONCE_BYTES);
+  const tag = box.subarray(box.length - TAG_BYTES);
+  const body = box.subarray(1 + NONCE_BYTES, box.length - TAG_BYTES);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, nonce);
+    decipher.setAAD(Buffer.from(aad, 'utf8'));
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(body), decipher.final()]);
+  } catch {
+    throw new DecryptionFailed(what);
+  }
+}
+
+function hkdf(input: Buffer, info: string, salt: Buffer = Buffer.alloc(0)): Buffer {
+  return Buffer.from(hkdfSync('sha256', input, salt, info, KEY_BYTES));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Case content
+
+export function generateCaseKey(): CaseKey {
+  return randomBytes(KEY_BYTES) as CaseKey;
+}
+
+/** What a sealed value is, bound into its associated data. */
+export type SealPurpose = 'report' | 'identity' | 'message';
+
+/** Seals a piece of case content (UTF-8 text) under the case key. */
+export function sealCaseContent(key: CaseKey, caseId: string, purpose: SealPurpose, plaintext: string): Sealed {
+  return aeadEncrypt(key, Buffer.from(plaintext, 'utf8'), `candor/content/${purpose}/${caseId}`) as Sealed;
+}
+
+/** Opens sealed case content; throws DecryptionFailed if the key, case or purpose do not match. */
+export function openCaseContent(key: CaseKey, caseId: string, purpose: SealPurpose, sealed: Uint8Array): string {
+  return aeadDecrypt(key, Buffer.from(sealed), `candor/content/${purpose}/${caseId}`, `${purpose} of case`).toString('utf8');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff key pairs and wrapping case keys to them
+
+export function generateUserKeyPair(): { publicKey: UserPublicKey; privateKey: UserPrivateKey } {
+  const privateKey = Buffer.from(x25519.utils.randomSecretKey()) as UserPrivateKey;
+  const publicKey = Buffer.from(x25519.getPublicKey(privateKey)) as UserPublicKey;
+  return { publicKey, privateKey };
+}
+
+function recipientKek(shared: Uint8Array, ephemeralPublic: Uint8Array, recipientPublic: Uint8Array): Buffer {
+  return hkdf(Buffer.from(shared), 'candor/wrap/case-key/x25519', Buffer.concat([ephemeralPublic, recipientPublic]));
+}
+
+/** Wraps a case key to a staff member's public key (ephemeral-static X25519). */
+export function wrapCaseKeyForUser(caseKey: CaseKey, recipient: UserPublicKey, caseId: string): WrappedKey {
+  const ephemeralPrivate = x25519.utils.randomSecretKey();
+  const ephemeralPublic = x25519.getPublicKey(ephemeralPrivate);
+  const kek = recipientKek(x25519.getSharedSecret(ephemeralPrivate, recipient), ephemeralPublic, recipient);
+  return Buffer.concat([ephemeralPublic, aeadEncrypt(kek, caseKey, `candor/case-key/${caseId}`)]) as WrappedKey;
+}
+
+/** Unwraps a case key with the holder's private key; throws DecryptionFailed on any mismatch. */
+export function unwrapCaseKeyForUser(wrapped: Uint8Array, privateKey: UserPrivateKey, caseId: string): CaseKey {
+  const box = Buffer.from(wrapped);
+  const ephemeralPublic = box.subarray(0, 32);
+  const ownPublic = x25519.getPublicKey(privateKey);
+  let shared: Uint8Array;
+  try {
+    shared = x25519.getSharedSecret(privateKey, ephemeralPublic);
+  } catch {
+    throw new DecryptionFailed('case key');
+  }
+  const kek = recipientKek(shared, ephemeralPublic, ownPublic);
+  return aeadDecrypt(kek, box.subarray(32), `candor/case-key/${caseId}`, 'case key') as CaseKey;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Passwords and recovery keys protect a staff member's private key
+
+export interface PasswordKdf {
+  algorithm: 'argon2id';
+  memoryKib: number;
+  passes: number;
+  parallelism: number;
+  salt: string; // base64
+}
+
+export function newPasswordKdf(params: Argon2Params): PasswordKdf {
+  return { algorithm: 'argon2id', ...params, salt: randomBytes(16).toString('base64') };
+}
+
+async function argon2Key(secret: string, salt: Buffer, params: Omit<PasswordKdf, 'algorithm' | 'salt'>): Promise<Buffer> {
+  return hashRaw(secret, {
+    algorithm: 2, // Argon2id
+    memoryCost: params.memoryKib,
+    timeCost: params.passes,
+    parallelism: params.parallelism,
+    outputLen: KEY_BYTES,
+    salt,
+  });
+}
+
+/** Derives the key that wraps a staff private key from the password (Argon2id). */
+export async function derivePasswordKey(password: string, kdf: PasswordKdf): Promise<KeyEncryptionKey> {
+  return (await argon2Key(password, Buffer.from(kdf.salt, 'base64'), kdf)) as KeyEncryptionKey;
+}
+
+export function wrapPrivateKey(privateKey: UserPrivateKey, kek: KeyEncryptionKey, userId: string): WrappedKey {
+  return aeadEncrypt(kek, privateKey, `candor/private-key/${userId}`) as WrappedKey;
+}
+
+export function unwrapPrivateKey(wrapped: Uint8Array, kek: KeyEncryptionKey, userId: string): UserPrivateKey {
+  return aeadDecrypt(kek, Buffer.from(wrapped), `candor/private-key/${userId}`, 'private key') as UserPrivateKey;
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A one-time recovery key: 160 random bits, shown once as Crockford base32 in groups of four. */
+export function generateRecoveryKey(): string {
+  const chars = Array.from({ length: 32 }, () => CROCKFORD[randomInt(32)]).join('');
+  return chars.match(/.{4}/g)!.join('-');
+}
+
+/** The recovery key has full entropy, so a plain HKDF suffices to turn it into a wrapping key. */
+export function deriveRecoveryKey(recoveryKey: string): KeyEncryptionKey {
+  const normalized = recoveryKey.toUpperCase().replace(/[^0-9A-Z]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  return hkdf(Buffer.from(normalized, 'utf8'), 'candor/recovery-key') as KeyEncryptionKey;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporter receipts
+
+export const RECEIPT_DIGITS = 20; // 66.4 bits of entropy
+
+/** A fresh receipt: digits only, so it can be read aloud and written down. */
+export function generateReceipt(): string {
+  return Array.from({ length: RECEIPT_DIGITS }, () => randomInt(10)).join('');
+}
+
+/** A receipt as shown to people: digits in groups of four. */
+export function formatReceipt(receipt: string): string {
+  return receipt.match(/.{1,4}/g)!.join(' ');
+}
+
+/** Accepts what a person types (spaces, dashes) and returns the bare digits, or null if it cannot be a receipt. */
+export function normalizeReceipt(input: string): string | null {
+  const digits = input.replace(/[\s-]/g, '');
+  return new RegExp(`^\\d{${RECEIPT_DIGITS}}$`).test(digits) ? digits : null;
+}
+
+export interface ReceiptSecrets {
+  /** Stored: finds the case. Cannot be turned back into the receipt or into `kek`. */
+  lookup: Buffer;
+  /** Never stored: unwraps the reporter's copy of the case key. */
+  kek: KeyEncryptionKey;
+}
+
+/**
+ * One Argon2id evaluation of the receipt with the installation's salt, split by HKDF into a
+ * lookup value (stored) and a key-encryption key (never stored).
+ */
+export async function deriveReceiptSecrets(receipt: string, installationSalt: Buffer, params: Argon2Params): Promise<ReceiptSecrets> {
+  const root = await argon2Key(receipt, installationSalt, params);
+  return {
+    lookup: hkdf(root, 'candor/receipt/lookup'),
+    kek: hkdf(root, 'candor/receipt/wrap') as KeyEncryptionKey,
+  };
+}
+
+export function wrapCaseKeyForReceipt(caseKey: CaseKey, kek: KeyEncryptionKey, caseId: string): WrappedKey {
+  return aeadEncrypt(kek, caseKey, `candor/reporter-key/${caseId}`) as WrappedKey;
+}
+
+export function unwrapCaseKeyWithReceipt(wrapped: Uint8Array, kek: KeyEncryptionKey, caseId: string): CaseKey {
+  return aeadDecrypt(kek, Buffer.from(wrapped), `candor/reporter-key/${caseId}`, 'reporter key') as CaseKey;
+}
+
+export function newInstallationSalt(): Buffer {
+  return randomBytes(16);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions: the server keeps the session's key sealed under a secret that only the cookie holds
+
+export interface SessionToken {
+  id: string;
+  secret: string;
+  /** The cookie value. */
+  token: string;
+}
+
+export function newSessionToken(): SessionToken {
+  const id = randomBytes(16).toString('base64url');
+  const secret = randomBytes(32).toString('base64url');
+  return { id, secret, token: `${id}.${secret}` };
+}
+
+export function parseSessionToken(token: string): SessionToken | null {
+  const match = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  return match ? { id: match[1]!, secret: match[2]!, token } : null;
+}
+
+export function hashSessionSecret(secret: string): Buffer {
+  return createHash('sha256').update(`candor/session/${secret}`).digest();
+}
+
+export function sessionSecretMatches(secret: string, storedHash: Uint8Array): boolean {
+  const actual = hashSessionSecret(secret);
+  return storedHash.length === actual.length && timingSafeEqual(actual, Buffer.from(storedHash));
+}
+
+/** Seals a private key or case key for the lifetime of one session. */
+export function sealKeyForSession(key: UserPrivateKey | CaseKey, token: SessionToken): WrappedKey {
+  return aeadEncrypt(hkdf(Buffer.from(token.secret, 'utf8'), 'candor/session/key'), key, `candor/session/${token.id}`) as WrappedKey;
+}
+
+export function openKeyForSession<K extends UserPrivateKey | CaseKey>(sealed: Uint8Array, token: SessionToken): K {
+  return aeadDecrypt(
+    hkdf(Buffer.from(token.secret, 'utf8'), 'candor/session/key'),
+    Buffer.from(sealed),
+    `candor/session/${token.id}`,
+    'session key',
+  ) as K;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hashing for the audit chain and identifiers
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** A short random reference people can quote, e.g. "CN-7K3M-9QXD" (40 bits; says nothing about volume). */
+export function generateCaseRef(): string {
+  const chars = Array.from({ length: 8 }, () => CROCKFORD[randomInt(32)]).join('');
+  return `CN-${chars.slice(0, 4)}-${chars.slice(4)}`;
+}
+
+/** A cheap, constant-shape Argon2id run for the unknown-user path of login, so timing does not reveal who exists. */
+export async function burnPasswordKdf(password: string, params: Argon2Params): Promise<void> {
+  await argon2Key(password, randomBytes(16), params);
+}

@@ -1,0 +1,122 @@
+/**
+ * Table types for Kysely. Timestamps are ISO-8601 UTC text (see kernel/clock.ts); binary columns
+ * hold ciphertext or wrapped keys only, never plaintext.
+ */
+import type { Generated } from 'kysely';
+
+export type StaffRole = 'admin' | 'handler' | 'oversight' | 'analyst' | 'counselor';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  role: StaffRole;
+  public_key: Buffer;
+  password_kdf: string; // JSON PasswordKdf
+  private_key_by_password: Buffer;
+  private_key_by_recovery: Buffer;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+export interface ChannelsTable {
+  id: string;
+  slug: string;
+  name: string;
+  created_at: string;
+}
+
+export interface ChannelMembersTable {
+  channel_id: string;
+  user_id: string;
+  created_at: string;
+}
+
+export interface CasesTable {
+  id: string;
+  ref: string;
+  channel_id: string;
+  category: string;
+  anonymity: 'anonymous' | 'confidential' | 'named';
+  status: string;
+  received_at: string;
+  acknowledge_by: string;
+  acknowledged_at: string | null;
+  feedback_by: string;
+  closed_at: string | null;
+  next_deadline_at: string;
+  updated_at: string;
+  /** Sealed JSON of the report itself (narrative, when, where). */
+  report_sealed: Buffer;
+  /** Sealed JSON of the reporter's identity; null when anonymous. */
+  identity_sealed: Buffer | null;
+  receipt_lookup: Buffer;
+  /** The case key wrapped by the reporter's receipt. */
+  reporter_wrapped_key: Buffer;
+}
+
+export type AccessGrant = 'handler' | 'oversight';
+
+export interface CaseAccessTable {
+  case_id: string;
+  user_id: string;
+  wrapped_key: Buffer;
+  grant_kind: AccessGrant;
+  /** 1 when the holder may read now; 0 for an upper rung holding its key until escalation. */
+  active: number;
+  /** Copied from the case so each person's inbox is one ordered index walk. */
+  next_deadline_at: string;
+  created_at: string;
+}
+
+export interface CaseMessagesTable {
+  id: string;
+  case_id: string;
+  author: 'reporter' | 'handler';
+  author_user_id: string | null;
+  body_sealed: Buffer;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  kind: 'staff' | 'reporter';
+  /** The user id for staff, the case id for a reporter. */
+  subject_id: string;
+  secret_hash: Buffer;
+  sealed_key: Buffer;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface AuditEventsTable {
+  seq: number;
+  at: string;
+  actor_type: 'staff' | 'reporter' | 'system';
+  actor_id: string | null;
+  action: string;
+  case_id: string | null;
+  target_id: string | null;
+  details: string; // JSON, ids and counts only
+  prev_hash: string;
+  hash: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  channels: ChannelsTable;
+  channel_members: ChannelMembersTable;
+  cases: CasesTable;
+  case_access: CaseAccessTable;
+  case_messages: CaseMessagesTable;
+  sessions: SessionsTable;
+  audit_events: AuditEventsTable;
+  settings: SettingsTable;
+}
+
+export type { Generated };

@@ -1,0 +1,38 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { Db, Dialect } from '../database.js';
+import { foundation } from './0001-foundation.js';
+
+/** Column types that differ between the two databases; everything else is portable SQL. */
+export interface ColumnTypes {
+  binary: 'blob' | 'bytea';
+}
+
+export type MigrationFactory = (types: ColumnTypes) => Migration;
+
+/** One migration set for both dialects, in order. Never edit a released migration: add one. */
+const MIGRATIONS: Record<string, MigrationFactory> = {
+  '0001-foundation': foundation,
+};
+
+class CandorMigrations implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const types: ColumnTypes = { binary: this.dialect === 'postgres' ? 'bytea' : 'blob' };
+    return Object.fromEntries(Object.entries(MIGRATIONS).map(([name, factory]) => [name, factory(types)]));
+  }
+}
+
+export interface MigrationOutcome {
+  applied: string[];
+}
+
+/** Brings the schema up to date; safe to run on every start and from several nodes at once. */
+export async function migrateToLatest(db: Db, dialect: Dialect): Promise<MigrationOutcome> {
+  const migrator = new Migrator({ db, provider: new CandorMigrations(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error');
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { applied: (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName) };
+}

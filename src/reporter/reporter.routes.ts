@@ -1,0 +1,54 @@
+import { MessageBody } from '../cases/case.schema.js';
+import { route } from '../kernel/http/route.js';
+import { REPORTER_COOKIE, clearSessionCookie, setSessionCookie } from '../kernel/http/cookies.js';
+import { ReporterCase, ReporterSessionBody } from './reporter.schema.js';
+import { getReporterCase, postReporterMessage, startReporterSession } from './reporter.service.js';
+
+export const reporterRoutes = [
+  route({
+    method: 'POST',
+    url: '/api/v1/reporter/session',
+    summary: 'Sign in with a receipt; sets the reporter session cookie',
+    tags: ['reporter'],
+    auth: 'public',
+    body: ReporterSessionBody,
+    status: 204,
+    errors: [{ status: 401, code: 'bad_receipt' }],
+    handler: async ({ ctx, body, reply }) => {
+      const session = await startReporterSession(ctx, body.receipt);
+      setSessionCookie(reply, ctx, REPORTER_COOKIE, session);
+      return null;
+    },
+  }),
+  route({
+    method: 'DELETE',
+    url: '/api/v1/reporter/session',
+    summary: 'Sign out',
+    tags: ['reporter'],
+    auth: 'reporter',
+    status: 204,
+    handler: async ({ reply }) => {
+      clearSessionCookie(reply, REPORTER_COOKIE);
+      return null;
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/reporter/case',
+    summary: "The reporter's case: status, promised dates and messages",
+    tags: ['reporter'],
+    auth: 'reporter',
+    response: ReporterCase,
+    handler: ({ ctx, principal }) => getReporterCase(ctx, principal),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/reporter/messages',
+    summary: 'Send a message to the people handling the case',
+    tags: ['reporter'],
+    auth: 'reporter',
+    body: MessageBody,
+    status: 201,
+    handler: ({ ctx, principal, body }) => postReporterMessage(ctx, principal, body.body),
+  }),
+];

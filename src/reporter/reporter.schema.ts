@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+export const ReporterSessionBody = z
+  .strictObject({ receipt: z.string().max(100) })
+  .meta({ id: 'ReporterSessionBody' });
+
+export const ReporterCase = z
+  .object({
+    caseRef: z.string(),
+    status: z.string(),
+    acknowledgeBy: z.string(),
+    acknowledgedAt: z.string().nullable(),
+    feedbackBy: z.string(),
+    messages: z.array(z.object({ from: z.enum(['reporter', 'handler']), body: z.string(), at: z.string() })),
+  })
+  .meta({ id: 'ReporterCase' });

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { recordAudit } from '../audit/audit.service.js';
+import { openMessage, sealMessage } from '../cases/case.content.js';
+import { findCaseById, findCaseByReceiptLookup, insertMessage, listMessages, touchCase } from '../cases/case.repository.js';
+import { openSession, startSession } from '../identity/session.service.js';
+import { loadReceiptSalt } from '../intake/intake.service.js';
+import { inTransaction, type AppContext } from '../kernel/context.js';
+import { deriveReceiptSecrets, normalizeReceipt, unwrapCaseKeyWithReceipt, type CaseKey } from '../kernel/crypto.js';
+import { Unauthenticated } from '../kernel/errors.js';
+
+const badReceipt = () => new Unauthenticated('bad_receipt', 'That receipt does not match a report. Check the digits and try again.');
+
+export interface ReporterPrincipal {
+  caseId: string;
+  caseKey: CaseKey;
+}
+
+/** Signs a reporter in with their receipt: the receipt itself unwraps their copy of the case key. */
+export async function startReporterSession(ctx: AppContext, receiptInput: string) {
+  const receipt = normalizeReceipt(receiptInput);
+  if (!receipt) throw badReceipt();
+  const secrets = await deriveReceiptSecrets(receipt, await loadReceiptSalt(ctx.db), ctx.config.argon2);
+  const row = await findCaseByReceiptLookup(ctx.db, secrets.lookup);
+  if (!row) throw badReceipt();
+  const caseKey = unwrapCaseKeyWithReceipt(row.reporter_wrapped_key, secrets.kek, row.id);
+  return inTransaction(ctx, async (tx) => {
+    const session = await startSession(ctx, tx, 'reporter', row.id, caseKey);
+    await recordAudit(tx, ctx.dialect, ctx.clock.now(), { actor: { type: 'reporter', caseId: row.id }, action: 'reporter.sign_in' });
+    return session;
+  });
+}
+
+export async function authenticateReporter(ctx: AppContext, cookieValue: string | undefined): Promise<ReporterPrincipal> {
+  const session = await openSession<CaseKey>(ctx, 'reporter', cookieValue);
+  return { caseId: session.subjectId, caseKey: session.key };
+}
+
+/** What the reporter sees: status, promised dates and the conversation. Audited like any read. */
+export async function getReporterCase(ctx: AppContext, principal: ReporterPrincipal) {
+  const { caseId, caseKey } = principal;
+  const loaded = await inTransaction(ctx, async (tx) => {
+    const row = await findCaseById(tx, caseId);
+    if (!row) throw new Unauthenticated();
+    const messages = await listMessages(tx, caseId);
+    await recordAudit(tx, ctx.dialect, ctx.clock.now(), { actor: { type: 'reporter', caseId }, action: 'reporter.case.read' });
+    return { row, messages };
+  });
+  return {
+    caseRef: loaded.row.ref,
+    status: loaded.row.status,
+    acknowledgeBy: loaded.row.acknowledge_by,
+    acknowledgedAt: loaded.row.acknowledged_at,
+    feedbackBy: loaded.row.feedback_by,
+    messages: loaded.messages.map((message) => ({
+      from: message.author,
+      body: openMessage(caseKey, caseId, message.body_sealed),
+      at: message.created_at,
+    })),
+  };
+}
+
+export async function postReporterMessage(ctx: AppContext, principal: ReporterPrincipal, body: string) {
+  const { caseId, caseKey } = principal;
+  const at = ctx.clock.now().toISOString();
+  const id = randomUUID();
+  await inTransaction(ctx, async (tx) => {
+    await insertMessage(tx, {
+      id,
+      case_id: caseId,
+      author: 'reporter',
+      author_user_id: null,
+      body_sealed: sealMessage(caseKey, caseId, body),
+      created_at: at,
+    });
+    await touchCase(tx, caseId, at);
+    await recordAudit(tx, ctx.dialect, new Date(at), { actor: { type: 'reporter', caseId }, action: 'reporter.message.create', targetId: id });
+  });
+  return { from: 'reporter' as const, body, at };
+}

@@ -1,0 +1,112 @@
+import cookie from '@fastify/cookie';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
+import type { z } from 'zod';
+import { caseRoutes } from './cases/case.routes.js';
+import { authenticateStaff } from './identity/identity.service.js';
+import { identityRoutes } from './identity/identity.routes.js';
+import { intakeRoutes } from './intake/intake.routes.js';
+import type { AppContext } from './kernel/context.js';
+import { REPORTER_COOKIE, STAFF_COOKIE } from './kernel/http/cookies.js';
+import { installErrorHandling, validationError } from './kernel/http/errors.js';
+import { buildOpenApiDocument } from './kernel/http/openapi.js';
+import type { AnyRoute } from './kernel/http/route.js';
+import { ValidationFailed } from './kernel/errors.js';
+import { authenticateReporter } from './reporter/reporter.service.js';
+import { reporterRoutes } from './reporter/reporter.routes.js';
+import { CANDOR_VERSION } from './version.js';
+
+export const API_ROUTES: readonly AnyRoute[] = [...intakeRoutes, ...reporterRoutes, ...identityRoutes, ...caseRoutes];
+
+function parseWith(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
+  if (!schema) {
+    const empty = value === undefined || value === null || (typeof value === 'object' && Object.keys(value).length === 0);
+    if (!empty) throw new ValidationFailed({ [where]: ['this request takes no ' + where] });
+    return undefined;
+  }
+  const parsed = schema.safeParse(value ?? (where === 'query' || where === 'params' ? {} : undefined));
+  if (!parsed.success) throw validationError(parsed.error, where === 'body' ? undefined : where);
+  return parsed.data;
+}
+
+async function authenticate(ctx: AppContext, spec: AnyRoute, request: FastifyRequest): Promise<unknown> {
+  if (spec.auth === 'staff') return authenticateStaff(ctx, request.cookies[STAFF_COOKIE]);
+  if (spec.auth === 'reporter') return authenticateReporter(ctx, request.cookies[REPORTER_COOKIE]);
+  return undefined;
+}
+
+function registerRoute(app: FastifyInstance, ctx: AppContext, spec: AnyRoute): void {
+  app.route({
+    method: spec.method,
+    url: spec.url,
+    handler: async (request: FastifyRequest, reply: FastifyReply) => {
+      const principal = await authenticate(ctx, spec, request);
+      const result = await spec.handler({
+        ctx,
+        principal: principal as never,
+        body: parseWith(spec.body, request.body, 'body'),
+        query: parseWith(spec.query, request.query, 'query'),
+        params: parseWith(spec.params, request.params, 'params'),
+        request,
+        reply,
+      });
+      const status = spec.status ?? 200;
+      reply.code(status);
+      return status === 204 ? reply.send() : reply.send(result);
+    },
+  });
+}
+
+/** Builds the HTTP server for a context. Listening is the caller's business. */
+export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    bodyLimit: ctx.config.http.bodyLimitBytes,
+    genReqId: () => crypto.randomUUID(),
+    // Never trust forwarding headers and never log addresses: a reporter's IP must not be stored.
+    trustProxy: false,
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+  });
+
+  // Accept an empty JSON body (as fetch sends for a bare POST); everything else through Fastify's safe parser.
+  const defaultJsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
+    return defaultJsonParser(request, body as string, done);
+  });
+
+  await app.register(cookie);
+  installErrorHandling(app);
+
+  // Request log lines carry the request id, method, route pattern, status and time: never an address or a body.
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { reqId: request.id, method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('cache-control', 'no-store');
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    return payload;
+  });
+
+  for (const spec of API_ROUTES) registerRoute(app, ctx, spec);
+
+  const openapi = buildOpenApiDocument(API_ROUTES, CANDOR_VERSION);
+  app.get('/api/openapi.json', async () => openapi);
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await sql`SELECT 1`.execute(ctx.db);
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ error: { code: 'not_ready', message: 'The database is not reachable.', requestId: _request.id } });
+    }
+  });
+  return app;
+}

@@ -1,0 +1,1 @@
+export const CANDOR_VERSION = '0.1.0';
