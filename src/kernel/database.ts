@@ -40,6 +40,9 @@ export function openDatabase(config: Pick<Config, 'database'>): DatabaseHandle {
         oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection that the server drops (restart, failover) must not bring the process down;
+  // the pool replaces it and the next query reconnects.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
