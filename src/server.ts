@@ -83,7 +83,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   // Request log lines carry the request id, method, route pattern, status and time: never an address or a body.
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { reqId: request.id, method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request',
     );
   });

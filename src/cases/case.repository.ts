@@ -1,4 +1,5 @@
 import type { Queryable } from '../kernel/database.js';
+import type { Insertable } from 'kysely';
 import type { CaseAccessTable, CaseMessagesTable, CasesTable } from '../kernel/db-schema.js';
 
 export async function insertCase(db: Queryable, row: CasesTable): Promise<void> {
@@ -75,12 +76,12 @@ export function findCaseById(db: Queryable, caseId: string) {
   return db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
 }
 
-export async function insertMessage(db: Queryable, row: CaseMessagesTable): Promise<void> {
+export async function insertMessage(db: Queryable, row: Insertable<CaseMessagesTable>): Promise<void> {
   await db.insertInto('case_messages').values(row).execute();
 }
 
 export function listMessages(db: Queryable, caseId: string) {
-  return db.selectFrom('case_messages').selectAll().where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute();
+  return db.selectFrom('case_messages').selectAll().where('case_id', '=', caseId).orderBy('seq').execute();
 }
 
 /** Records an acknowledgement and moves the case, and every holder's inbox entry, to its next deadline. */

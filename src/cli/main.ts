@@ -1,16 +1,16 @@
 import { Command, CommanderError, Option } from 'commander';
 import { verifyAuditChain } from '../audit/audit.service.js';
 import { createChannel, listAllChannels } from '../channels/channel.service.js';
-import { STAFF_ROLES } from '../identity/identity.schema.js';
-import { createStaffUser } from '../identity/identity.service.js';
+import { PasswordSchema, STAFF_ROLES } from '../identity/identity.schema.js';
+import { createStaffUser, resetPasswordWithRecoveryKey } from '../identity/identity.service.js';
 import { startRuntime } from '../kernel/bootstrap.js';
 import { ConfigError, loadConfig } from '../kernel/config.js';
-import { DomainError } from '../kernel/errors.js';
+import { DomainError, ValidationFailed } from '../kernel/errors.js';
 import { migrateToLatest } from '../kernel/migrations/index.js';
 import { openDatabase } from '../kernel/database.js';
 import { createLogger } from '../kernel/logger.js';
 import { CANDOR_VERSION } from '../version.js';
-import { readSecret } from './read-secret.js';
+import { readLines, readSecret } from './read-secret.js';
 import { serve } from './serve.js';
 
 const CLI_ACTOR = { type: 'system' as const, id: 'cli' };
@@ -69,6 +69,23 @@ export async function main(argv: string[]): Promise<number> {
           console.log(`Recovery key: ${created.recoveryKey}`);
           console.log('Store it somewhere safe now. It is shown once, and it is the only way back in if the password is lost.');
         }
+      } finally {
+        await runtime.close();
+      }
+    });
+
+  user
+    .command('reset-password')
+    .description('Set a new password with the one-time recovery key; reads two lines from standard input: the recovery key, then the new password')
+    .requiredOption('--email <email>', 'sign-in e-mail address')
+    .action(async (options: { email: string }) => {
+      const [recoveryKey = '', newPassword = ''] = await readLines(['Recovery key: ', 'New password: ']);
+      const parsed = PasswordSchema.safeParse(newPassword);
+      if (!parsed.success) throw new ValidationFailed({ password: parsed.error.issues.map((issue) => issue.message) });
+      const runtime = await startRuntime(loadConfig(), { logger: createLogger('warn', process.stderr) });
+      try {
+        await resetPasswordWithRecoveryKey(runtime.ctx, options.email.trim().toLowerCase(), recoveryKey, newPassword);
+        console.log(`New password set for ${options.email}. The recovery key stays valid; cases are readable as before.`);
       } finally {
         await runtime.close();
       }

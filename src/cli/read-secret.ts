@@ -23,3 +23,15 @@ export async function readSecret(prompt: string, input: NodeJS.ReadStream = proc
     process.stderr.write('\n');
   }
 }
+
+/** Reads several secrets: lines of a pipe, or one hidden prompt each on a terminal. */
+export async function readLines(prompts: string[], input: NodeJS.ReadStream = process.stdin): Promise<string[]> {
+  if (!input.isTTY) {
+    let text = '';
+    for await (const chunk of input) text += chunk.toString();
+    return text.split(/\r?\n/).slice(0, prompts.length);
+  }
+  const answers: string[] = [];
+  for (const prompt of prompts) answers.push(await readSecret(prompt, input));
+  return answers;
+}

@@ -21,9 +21,22 @@ import { ChannelNotFound } from '../kernel/errors.js';
 import { chooseRecipients } from '../routing/routing.rules.js';
 import type { SubmitReport } from './intake.schema.js';
 
-export async function loadReceiptSalt(db: Db): Promise<Buffer> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', 'receipt_salt').executeTakeFirstOrThrow();
-  return Buffer.from(row.value, 'base64');
+// The installation's receipt salt never changes once written, so each database's is read once.
+const receiptSalts = new WeakMap<Db, Promise<Buffer>>();
+
+export function loadReceiptSalt(db: Db): Promise<Buffer> {
+  let salt = receiptSalts.get(db);
+  if (!salt) {
+    salt = db
+      .selectFrom('settings')
+      .select('value')
+      .where('key', '=', 'receipt_salt')
+      .executeTakeFirstOrThrow()
+      .then((row) => Buffer.from(row.value, 'base64'));
+    salt.catch(() => receiptSalts.delete(db));
+    receiptSalts.set(db, salt);
+  }
+  return salt;
 }
 
 /**

@@ -70,6 +70,7 @@ export interface CaseAccessTable {
 }
 
 export interface CaseMessagesTable {
+  seq: Generated<number>;
   id: string;
   case_id: string;
   author: 'reporter' | 'handler';

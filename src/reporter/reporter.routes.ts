@@ -2,7 +2,7 @@ import { MessageBody } from '../cases/case.schema.js';
 import { route } from '../kernel/http/route.js';
 import { REPORTER_COOKIE, clearSessionCookie, setSessionCookie } from '../kernel/http/cookies.js';
 import { ReporterCase, ReporterSessionBody } from './reporter.schema.js';
-import { getReporterCase, postReporterMessage, startReporterSession } from './reporter.service.js';
+import { endReporterSession, getReporterCase, postReporterMessage, startReporterSession } from './reporter.service.js';
 
 export const reporterRoutes = [
   route({
@@ -27,7 +27,8 @@ export const reporterRoutes = [
     tags: ['reporter'],
     auth: 'reporter',
     status: 204,
-    handler: async ({ reply }) => {
+    handler: async ({ ctx, request, reply }) => {
+      await endReporterSession(ctx, request.cookies[REPORTER_COOKIE]);
       clearSessionCookie(reply, REPORTER_COOKIE);
       return null;
     },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { recordAudit } from '../audit/audit.service.js';
 import { openMessage, sealMessage } from '../cases/case.content.js';
 import { findCaseById, findCaseByReceiptLookup, insertMessage, listMessages, touchCase } from '../cases/case.repository.js';
-import { openSession, startSession } from '../identity/session.service.js';
+import { endSession, openSession, startSession } from '../identity/session.service.js';
 import { loadReceiptSalt } from '../intake/intake.service.js';
 import { inTransaction, type AppContext } from '../kernel/context.js';
 import { deriveReceiptSecrets, normalizeReceipt, unwrapCaseKeyWithReceipt, type CaseKey } from '../kernel/crypto.js';
@@ -27,6 +27,13 @@ export async function startReporterSession(ctx: AppContext, receiptInput: string
     const session = await startSession(ctx, tx, 'reporter', row.id, caseKey);
     await recordAudit(tx, ctx.dialect, ctx.clock.now(), { actor: { type: 'reporter', caseId: row.id }, action: 'reporter.sign_in' });
     return session;
+  });
+}
+
+export async function endReporterSession(ctx: AppContext, cookieValue: string | undefined): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    const caseId = await endSession({ ...ctx, db: tx }, cookieValue);
+    if (caseId) await recordAudit(tx, ctx.dialect, ctx.clock.now(), { actor: { type: 'reporter', caseId }, action: 'reporter.sign_out' });
   });
 }
 

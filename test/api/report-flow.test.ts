@@ -77,9 +77,14 @@ describe.each(DIALECTS)('a report from intake to reply (%s)', (dialect) => {
       ['handler', 'Thank you. Please upload them when you can.'],
     ]);
 
+    // Signing out ends the session on the server, not only in the browser.
+    const cookie = [...reporter.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    expect((await reporter.request('DELETE', '/api/v1/reporter/session')).status).toBe(204);
+    expect((await fetch(`${app.baseUrl}/api/v1/reporter/case`, { headers: { cookie } })).status).toBe(401);
+
     // Every step is in the audit trail of the case.
     const actions = (await app.ctx.db.selectFrom('audit_events').select('action').where('case_id', '=', item.id).orderBy('seq').execute()).map((row) => row.action);
-    expect(actions).toEqual(['report.submit', 'reporter.sign_in', 'reporter.message.create', 'case.read', 'case.acknowledge', 'case.message.create', 'reporter.case.read']);
+    expect(actions).toEqual(['report.submit', 'reporter.sign_in', 'reporter.message.create', 'case.read', 'case.acknowledge', 'case.message.create', 'reporter.case.read', 'reporter.sign_out']);
   });
 
   it('refuses a wrong receipt with bad_receipt, and a missing session with 401', async () => {

@@ -82,9 +82,13 @@ export const foundation: MigrationFactory = ({ binary }) => ({
       .columns(['user_id', 'active', 'next_deadline_at', 'case_id'])
       .execute();
 
-    await db.schema
-      .createTable('case_messages')
-      .addColumn('id', 'text', (c) => c.primaryKey())
+    // Messages keep the order they arrived in, even within one millisecond: an auto-increment key.
+    const messages = db.schema.createTable('case_messages');
+    await (binary === 'bytea'
+      ? messages.addColumn('seq', 'bigserial', (c) => c.primaryKey())
+      : messages.addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+    )
+      .addColumn('id', 'text', (c) => c.notNull().unique())
       .addColumn('case_id', 'text', (c) => c.notNull().references('cases.id'))
       .addColumn('author', 'text', (c) => c.notNull())
       .addColumn('author_user_id', 'text', (c) => c.references('users.id'))
