@@ -6,6 +6,7 @@ import { caseRoutes } from './cases/case.routes.js';
 import { authenticateStaff } from './identity/identity.service.js';
 import { identityRoutes } from './identity/identity.routes.js';
 import { intakeRoutes } from './intake/intake.routes.js';
+import { questionnaireRoutes } from './questionnaires/questionnaire.routes.js';
 import type { AppContext } from './kernel/context.js';
 import { REPORTER_COOKIE, STAFF_COOKIE } from './kernel/http/cookies.js';
 import { installErrorHandling, validationError } from './kernel/http/errors.js';
@@ -16,7 +17,7 @@ import { authenticateReporter } from './reporter/reporter.service.js';
 import { reporterRoutes } from './reporter/reporter.routes.js';
 import { CANDOR_VERSION } from './version.js';
 
-export const API_ROUTES: readonly AnyRoute[] = [...intakeRoutes, ...reporterRoutes, ...identityRoutes, ...caseRoutes];
+export const API_ROUTES: readonly AnyRoute[] = [...intakeRoutes, ...reporterRoutes, ...identityRoutes, ...caseRoutes, ...questionnaireRoutes];
 
 function parseWith(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
   if (!schema) {

@@ -64,3 +64,10 @@ export async function* readAuditChain(db: Queryable, pageSize = 1000): AsyncGene
 export async function listCaseAuditEntries(db: Queryable, caseId: string) {
   return db.selectFrom('audit_events').selectAll().where('case_id', '=', caseId).orderBy('seq').execute();
 }
+
+/** Whether anything exists whose creation must have been audited. */
+export async function hasAuditedRecords(db: Queryable): Promise<boolean> {
+  const user = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+  const anyCase = await db.selectFrom('cases').select('id').limit(1).executeTakeFirst();
+  return user !== undefined || anyCase !== undefined;
+}

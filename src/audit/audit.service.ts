@@ -1,6 +1,6 @@
 import type { Dialect, Queryable, Tx } from '../kernel/database.js';
 import { ChainVerifier, GENESIS_HASH, hashAuditEntry, type ChainBreak } from './audit.chain.js';
-import { insertAuditEntry, lockAuditHead, readAuditChain } from './audit.repository.js';
+import { hasAuditedRecords, insertAuditEntry, lockAuditHead, readAuditChain } from './audit.repository.js';
 
 export type AuditActor =
   | { type: 'staff'; id: string }
@@ -49,6 +49,10 @@ export async function verifyAuditChain(db: Queryable): Promise<ChainVerification
     const broken = verifier.check(entry);
     if (broken) return { ok: false, entries: verifier.count, break: broken };
     lastSeq = entry.seq;
+  }
+  if (verifier.count === 0 && (await hasAuditedRecords(db))) {
+    // Every user and case was created with an audit entry: an empty log beside them was emptied.
+    return { ok: false, entries: 0, break: { seq: 1, reason: 'sequence_gap', message: 'the audit log is empty, but the database holds users or cases: it was emptied' } };
   }
   return { ok: true, entries: verifier.count, headHash: verifier.headHash, headSeq: lastSeq };
 }

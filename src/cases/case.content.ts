@@ -5,6 +5,12 @@ export interface ReportContent {
   narrative: string;
   occurredAt: string | null;
   location: string | null;
+  subjects?: { name: string; organisation: string | null; relationship: string | null }[];
+  witnesses?: { name: string; contact: string | null }[];
+  excluded?: { name: string }[];
+  outcome?: string | null;
+  safeNow?: string | null;
+  answers?: Record<string, string>;
 }
 
 export interface ReporterIdentity {

@@ -49,6 +49,13 @@ export const CaseDetail = z
     narrative: z.string(),
     occurredAt: z.string().nullable(),
     location: z.string().nullable(),
+    subjects: z.array(z.object({ name: z.string(), organisation: z.string().nullable(), relationship: z.string().nullable() })),
+    witnesses: z.array(z.object({ name: z.string(), contact: z.string().nullable() })),
+    excluded: z.array(z.object({ name: z.string() })),
+    outcome: z.string().nullable(),
+    safeNow: z.string().nullable(),
+    questionnaireVersion: z.number().nullable(),
+    answers: z.array(z.object({ id: z.string(), question: z.string(), answer: z.string() })),
     reporter: z.object({ name: z.string(), email: z.string().nullable(), phone: z.string().nullable() }).nullable(),
     messages: z.array(CaseMessage),
   })

@@ -16,6 +16,21 @@ import {
   type InboxCursor,
 } from './case.repository.js';
 import { assertTransition } from './case.rules.js';
+import { customQuestions } from '../questionnaires/questionnaire.rules.js';
+import { questionnaireVersion } from '../questionnaires/questionnaire.service.js';
+
+/** Custom answers with the question as it was worded in the version the reporter answered. */
+async function labelledAnswers(ctx: AppContext, channelId: string, version: number | null, answers: Record<string, string>) {
+  const entries = Object.entries(answers);
+  if (entries.length === 0) return [];
+  const questionnaire = await questionnaireVersion(ctx.db, channelId, version ?? 0);
+  const questions = new Map(customQuestions(questionnaire?.definition ?? { questions: [] }).map((question) => [question.id, question]));
+  return entries.map(([id, value]) => {
+    const question = questions.get(id);
+    const option = question?.kind === 'choice' ? question.options.find((candidate) => candidate.value === value) : undefined;
+    return { id, question: question?.label.en ?? id, answer: option?.label.en ?? value };
+  });
+}
 
 function encodeCursor(cursor: InboxCursor): string {
   return Buffer.from(JSON.stringify([cursor.deadline, cursor.caseId])).toString('base64url');
@@ -90,6 +105,13 @@ export async function getCaseForStaff(ctx: AppContext, principal: StaffPrincipal
     narrative: report.narrative,
     occurredAt: report.occurredAt,
     location: report.location,
+    subjects: report.subjects ?? [],
+    witnesses: report.witnesses ?? [],
+    excluded: report.excluded ?? [],
+    outcome: report.outcome ?? null,
+    safeNow: report.safeNow ?? null,
+    questionnaireVersion: row.questionnaire_version,
+    answers: await labelledAnswers(ctx, row.channel_id, row.questionnaire_version, report.answers ?? {}),
     reporter: row.identity_sealed ? openIdentity(caseKey, caseId, row.identity_sealed) : null,
     messages: messages.map((message) => ({
       id: message.id,

@@ -143,7 +143,7 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : error.exitCode || 2;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2; // usage errors
     if (error instanceof ConfigError) {
       console.error(error.message);
       return 2;

@@ -2,7 +2,7 @@ import { route } from '../kernel/http/route.js';
 import { STAFF_COOKIE, clearSessionCookie, setSessionCookie } from '../kernel/http/cookies.js';
 import { Unauthenticated } from '../kernel/errors.js';
 import { ChangePasswordBody, LoginBody, StaffMe } from './identity.schema.js';
-import { changePassword, getStaffProfile, loginStaff, logoutStaff } from './identity.service.js';
+import { changePassword, getStaffProfile, loginStaff, logoutEverywhere, logoutStaff } from './identity.service.js';
 
 export const identityRoutes = [
   route({
@@ -35,6 +35,19 @@ export const identityRoutes = [
     },
   }),
   route({
+    method: 'POST',
+    url: '/api/v1/auth/logout-all',
+    summary: 'Sign out of every session, on every device',
+    tags: ['staff'],
+    auth: 'staff',
+    status: 204,
+    handler: async ({ ctx, principal, reply }) => {
+      await logoutEverywhere(ctx, principal);
+      clearSessionCookie(reply, STAFF_COOKIE);
+      return null;
+    },
+  }),
+  route({
     method: 'GET',
     url: '/api/v1/auth/me',
     summary: 'The signed-in staff member',
@@ -53,7 +66,7 @@ export const identityRoutes = [
     status: 204,
     errors: [{ status: 401, code: 'bad_credentials' }],
     handler: async ({ ctx, principal, body }) => {
-      await changePassword(ctx, principal.userId, body.currentPassword, body.newPassword);
+      await changePassword(ctx, principal, body.currentPassword, body.newPassword);
       return null;
     },
   }),

@@ -17,6 +17,7 @@ import {
 import type { StaffRole } from '../kernel/db-schema.js';
 import { ChannelNotFound, Conflict, DecryptionFailed, Unauthenticated, ValidationFailed } from '../kernel/errors.js';
 import { NewUserSchema, type NewUser } from './identity.schema.js';
+import { deleteSessionsOf } from './session.repository.js';
 import { endSession, openSession, startSession } from './session.service.js';
 import { findUserByEmail, findUserById, insertUser, updateUserPasswordWrap } from './user.repository.js';
 
@@ -123,6 +124,14 @@ export async function logoutStaff(ctx: AppContext, cookieValue: string | undefin
   });
 }
 
+/** Signs this person out of every session, on every device. */
+export async function logoutEverywhere(ctx: AppContext, principal: StaffPrincipal): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    const ended = await deleteSessionsOf(tx, 'staff', principal.userId);
+    await recordAudit(tx, ctx.dialect, ctx.clock.now(), { actor: { type: 'staff', id: principal.userId }, action: 'auth.logout_all', details: { sessionsEnded: ended } });
+  });
+}
+
 export async function getStaffProfile(ctx: AppContext, userId: string) {
   const user = await findUserById(ctx.db, userId);
   if (!user) throw new Unauthenticated();
@@ -130,7 +139,8 @@ export async function getStaffProfile(ctx: AppContext, userId: string) {
 }
 
 /** Re-wraps the private key under the new password. Cases are not re-encrypted: their keys are wrapped to the key pair. */
-export async function changePassword(ctx: AppContext, userId: string, currentPassword: string, newPassword: string): Promise<void> {
+export async function changePassword(ctx: AppContext, principal: Pick<StaffPrincipal, 'userId' | 'sessionId'>, currentPassword: string, newPassword: string): Promise<void> {
+  const { userId } = principal;
   const user = await findUserById(ctx.db, userId);
   if (!user) throw new Unauthenticated();
   const unlocked = await unlockWithPassword(ctx, user.email, currentPassword);
@@ -139,7 +149,9 @@ export async function changePassword(ctx: AppContext, userId: string, currentPas
   const wrapped = wrapPrivateKey(unlocked.privateKey, await derivePasswordKey(newPassword, kdf), userId);
   await inTransaction(ctx, async (tx) => {
     await updateUserPasswordWrap(tx, userId, { passwordKdf: JSON.stringify(kdf), privateKeyByPassword: wrapped });
-    await recordAudit(tx, ctx.dialect, ctx.clock.now(), { actor: { type: 'staff', id: userId }, action: 'auth.password_change' });
+    // Whoever else was signed in with the old password is signed out.
+    const ended = await deleteSessionsOf(tx, 'staff', userId, principal.sessionId);
+    await recordAudit(tx, ctx.dialect, ctx.clock.now(), { actor: { type: 'staff', id: userId }, action: 'auth.password_change', details: { sessionsEnded: ended } });
   });
 }
 
@@ -158,6 +170,7 @@ export async function resetPasswordWithRecoveryKey(ctx: AppContext, email: strin
   const wrapped = wrapPrivateKey(privateKey, await derivePasswordKey(newPassword, kdf), user.id);
   await inTransaction(ctx, async (tx) => {
     await updateUserPasswordWrap(tx, user.id, { passwordKdf: JSON.stringify(kdf), privateKeyByPassword: wrapped });
-    await recordAudit(tx, ctx.dialect, ctx.clock.now(), { actor: { type: 'system' }, action: 'auth.password_recover', targetId: user.id });
+    const ended = await deleteSessionsOf(tx, 'staff', user.id);
+    await recordAudit(tx, ctx.dialect, ctx.clock.now(), { actor: { type: 'system' }, action: 'auth.password_recover', targetId: user.id, details: { sessionsEnded: ended } });
   });
 }

@@ -17,3 +17,11 @@ export async function deleteExpiredSessions(db: Queryable, now: string): Promise
   const result = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** Ends every session of one person (or case), optionally sparing the one in use. */
+export async function deleteSessionsOf(db: Queryable, kind: 'staff' | 'reporter', subjectId: string, except?: string): Promise<number> {
+  let query = db.deleteFrom('sessions').where('kind', '=', kind).where('subject_id', '=', subjectId);
+  if (except) query = query.where('id', '!=', except);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -13,6 +13,8 @@ export const REPORT_CATEGORIES = [
   'other',
 ] as const;
 
+export const SAFETY_ANSWERS = ['yes', 'no', 'unsure', 'rather-not-say'] as const;
+
 /** A long account must fit: an 8,000-word account is about 60,000 characters. */
 export const NARRATIVE_MAX = 100_000;
 
@@ -24,6 +26,34 @@ export const SubmitReportBody = z
     occurredAt: z.string().trim().max(200).optional().describe('When it happened: a date, a range or "around ..."'),
     location: z.string().trim().max(1000).optional(),
     anonymity: z.enum(['anonymous', 'confidential', 'named']),
+    subjects: z
+      .array(
+        z.strictObject({
+          name: z.string().trim().min(1).max(200),
+          organisation: z.string().trim().max(200).optional().describe('For people outside the company, e.g. a client'),
+          relationship: z.string().trim().max(200).optional().describe("Their relationship to the reporter, e.g. 'my manager'"),
+        }),
+      )
+      .max(20)
+      .optional()
+      .describe('Who did it: one or more people, inside or outside the company'),
+    witnesses: z
+      .array(z.strictObject({ name: z.string().trim().min(1).max(200), contact: z.string().trim().max(200).optional() }))
+      .max(20)
+      .optional(),
+    excluded: z
+      .array(z.strictObject({ name: z.string().trim().min(1).max(200) }))
+      .max(20)
+      .optional()
+      .describe('People who must not see this report'),
+    outcome: z.string().trim().max(20_000).optional().describe('What the reporter would like to happen'),
+    safeNow: z.enum(SAFETY_ANSWERS).optional(),
+    questionnaireVersion: z.number().int().min(0).optional().describe('The questionnaire version the answers were given under'),
+    answers: z
+      .record(z.string().max(40), z.string().max(20_000))
+      .refine((answers) => Object.keys(answers).length <= 40, 'too many answers')
+      .optional()
+      .describe("Answers to the channel's custom questions, by question id"),
     identity: z
       .strictObject({
         name: z.string().trim().min(1).max(200),

@@ -7,7 +7,6 @@ import { initialDeadlines, nextDeadline } from '../clocks/clock.rules.js';
 import { listActiveUsersByRole } from '../identity/user.repository.js';
 import { inTransaction, type AppContext } from '../kernel/context.js';
 import {
-  deriveReceiptSecrets,
   formatReceipt,
   generateCaseKey,
   generateCaseRef,
@@ -16,28 +15,12 @@ import {
   wrapCaseKeyForUser,
   type UserPublicKey,
 } from '../kernel/crypto.js';
-import type { Db } from '../kernel/database.js';
-import { ChannelNotFound } from '../kernel/errors.js';
+import { ChannelNotFound, ValidationFailed } from '../kernel/errors.js';
+import { checkCustomAnswers } from '../questionnaires/questionnaire.rules.js';
+import { currentQuestionnaire, questionnaireVersion } from '../questionnaires/questionnaire.service.js';
+import { secretsForNewReceipt } from '../reporter/receipt.service.js';
 import { chooseRecipients } from '../routing/routing.rules.js';
 import type { SubmitReport } from './intake.schema.js';
-
-// The installation's receipt salt never changes once written, so each database's is read once.
-const receiptSalts = new WeakMap<Db, Promise<Buffer>>();
-
-export function loadReceiptSalt(db: Db): Promise<Buffer> {
-  let salt = receiptSalts.get(db);
-  if (!salt) {
-    salt = db
-      .selectFrom('settings')
-      .select('value')
-      .where('key', '=', 'receipt_salt')
-      .executeTakeFirstOrThrow()
-      .then((row) => Buffer.from(row.value, 'base64'));
-    salt.catch(() => receiptSalts.delete(db));
-    receiptSalts.set(db, salt);
-  }
-  return salt;
-}
 
 /**
  * Takes a report: seals it under a fresh case key, wraps that key to each recipient and to the
@@ -47,6 +30,13 @@ export function loadReceiptSalt(db: Db): Promise<Buffer> {
 export async function submitReport(ctx: AppContext, report: SubmitReport) {
   const channel = await findChannelBySlug(ctx.db, report.channel ?? 'general');
   if (!channel) throw new ChannelNotFound();
+  const questionnaire =
+    report.questionnaireVersion === undefined
+      ? await currentQuestionnaire(ctx.db, channel.id)
+      : await questionnaireVersion(ctx.db, channel.id, report.questionnaireVersion);
+  if (!questionnaire) throw new ValidationFailed({ questionnaireVersion: ['this channel has no such questionnaire version'] });
+  const answerProblems = checkCustomAnswers(questionnaire.definition, report.answers ?? {});
+  if (Object.keys(answerProblems).length > 0) throw new ValidationFailed(answerProblems);
   const [handlers, oversight] = await Promise.all([
     listChannelHandlers(ctx.db, channel.id),
     listActiveUsersByRole(ctx.db, 'oversight'),
@@ -60,7 +50,7 @@ export async function submitReport(ctx: AppContext, report: SubmitReport) {
   const caseId = randomUUID();
   const caseKey = generateCaseKey();
   const receipt = generateReceipt();
-  const secrets = await deriveReceiptSecrets(receipt, await loadReceiptSalt(ctx.db), ctx.config.argon2);
+  const secrets = await secretsForNewReceipt(ctx, receipt);
 
   const receivedAt = ctx.clock.now();
   const received = receivedAt.toISOString();
@@ -87,7 +77,18 @@ export async function submitReport(ctx: AppContext, report: SubmitReport) {
         narrative: report.narrative,
         occurredAt: report.occurredAt ?? null,
         location: report.location ?? null,
+        subjects: (report.subjects ?? []).map((subject) => ({
+          name: subject.name,
+          organisation: subject.organisation ?? null,
+          relationship: subject.relationship ?? null,
+        })),
+        witnesses: (report.witnesses ?? []).map((witness) => ({ name: witness.name, contact: witness.contact ?? null })),
+        excluded: report.excluded ?? [],
+        outcome: report.outcome ?? null,
+        safeNow: report.safeNow ?? null,
+        answers: report.answers ?? {},
       }),
+      questionnaire_version: questionnaire.version,
       identity_sealed: report.identity
         ? sealIdentity(caseKey, caseId, { name: report.identity.name, email: report.identity.email ?? null, phone: report.identity.phone ?? null })
         : null,
@@ -114,6 +115,7 @@ export async function submitReport(ctx: AppContext, report: SubmitReport) {
         channelId: channel.id,
         category: report.category,
         anonymity: report.anonymity,
+        questionnaireVersion: questionnaire.version,
         recipients: recipients.filter((recipient) => recipient.active).length,
         standby: recipients.filter((recipient) => !recipient.active).length,
       },

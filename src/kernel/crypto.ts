@@ -8,7 +8,7 @@
  *   X25519 + HKDF-SHA256 + AES-256-GCM), to the reporter's receipt, and staff private keys are
  *   wrapped by an Argon2id password key and by a recovery key.
  */
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { hashRaw } from '@node-rs/argon2';
 import { x25519 } from '@noble/curves/ed25519.js';
 import type { Argon2Params } from './config.js';
@@ -220,6 +220,28 @@ export function unwrapCaseKeyWithReceipt(wrapped: Uint8Array, kek: KeyEncryption
 
 export function newInstallationSalt(): Buffer {
   return randomBytes(16);
+}
+
+/** A 256-bit secret the server keeps in its database, e.g. for signing forms. */
+export function newServerSecret(): Buffer {
+  return randomBytes(32);
+}
+
+/** Signs a short statement (HMAC-SHA256, base64url). */
+export function signToken(secret: Buffer, statement: string): string {
+  return createHmac('sha256', secret).update(statement, 'utf8').digest('base64url');
+}
+
+/** Checks a signature made by signToken in constant time. */
+export function tokenSignatureMatches(secret: Buffer, statement: string, signature: string): boolean {
+  const expected = Buffer.from(signToken(secret, statement));
+  const actual = Buffer.from(signature);
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/** A keyed hash for in-memory throttling keys, so not even memory holds a raw address. */
+export function throttleKey(secret: Buffer, value: string): string {
+  return createHmac('sha256', secret).update(value, 'utf8').digest('base64url').slice(0, 22);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -21,8 +21,10 @@ export interface DatabaseHandle {
 /** Opens the configured database: an SQLite file (WAL, foreign keys on, full sync) or a PostgreSQL pool. */
 export function openDatabase(config: Pick<Config, 'database'>): DatabaseHandle {
   if (config.database.kind === 'sqlite') {
-    fs.mkdirSync(path.dirname(config.database.file), { recursive: true });
+    // Only Candor's own user may read the database: it holds ciphertext, but also metadata.
+    fs.mkdirSync(path.dirname(config.database.file), { recursive: true, mode: 0o700 });
     const sqlite = new BetterSqlite3(config.database.file);
+    fs.chmodSync(config.database.file, 0o600);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     // FULL: a report Candor acknowledged survives a power cut, not only a process crash.

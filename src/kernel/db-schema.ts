@@ -24,6 +24,15 @@ export interface ChannelsTable {
   slug: string;
   name: string;
   created_at: string;
+  description: string | null;
+}
+
+export interface QuestionnairesTable {
+  channel_id: string;
+  version: number;
+  definition: string; // JSON QuestionnaireDefinition
+  created_at: string;
+  created_by: string | null;
 }
 
 export interface ChannelMembersTable {
@@ -53,6 +62,8 @@ export interface CasesTable {
   receipt_lookup: Buffer;
   /** The case key wrapped by the reporter's receipt. */
   reporter_wrapped_key: Buffer;
+  /** The questionnaire version the answers were given under (null: submitted through the API without one). */
+  questionnaire_version: number | null;
 }
 
 export type AccessGrant = 'handler' | 'oversight';
@@ -118,6 +129,7 @@ export interface Database {
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
   settings: SettingsTable;
+  questionnaires: QuestionnairesTable;
 }
 
 export type { Generated };

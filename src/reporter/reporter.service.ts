@@ -3,9 +3,9 @@ import { recordAudit } from '../audit/audit.service.js';
 import { openMessage, sealMessage } from '../cases/case.content.js';
 import { findCaseById, findCaseByReceiptLookup, insertMessage, listMessages, touchCase } from '../cases/case.repository.js';
 import { endSession, openSession, startSession } from '../identity/session.service.js';
-import { loadReceiptSalt } from '../intake/intake.service.js';
+import { candidateReceiptSecrets } from './receipt.service.js';
 import { inTransaction, type AppContext } from '../kernel/context.js';
-import { deriveReceiptSecrets, normalizeReceipt, unwrapCaseKeyWithReceipt, type CaseKey } from '../kernel/crypto.js';
+import { normalizeReceipt, unwrapCaseKeyWithReceipt, type CaseKey } from '../kernel/crypto.js';
 import { Unauthenticated } from '../kernel/errors.js';
 
 const badReceipt = () => new Unauthenticated('bad_receipt', 'That receipt does not match a report. Check the digits and try again.');
@@ -19,10 +19,16 @@ export interface ReporterPrincipal {
 export async function startReporterSession(ctx: AppContext, receiptInput: string) {
   const receipt = normalizeReceipt(receiptInput);
   if (!receipt) throw badReceipt();
-  const secrets = await deriveReceiptSecrets(receipt, await loadReceiptSalt(ctx.db), ctx.config.argon2);
-  const row = await findCaseByReceiptLookup(ctx.db, secrets.lookup);
-  if (!row) throw badReceipt();
-  const caseKey = unwrapCaseKeyWithReceipt(row.reporter_wrapped_key, secrets.kek, row.id);
+  let found: { row: NonNullable<Awaited<ReturnType<typeof findCaseByReceiptLookup>>>; caseKey: CaseKey } | undefined;
+  for await (const secrets of candidateReceiptSecrets(ctx, receipt)) {
+    const candidate = await findCaseByReceiptLookup(ctx.db, secrets.lookup);
+    if (candidate) {
+      found = { row: candidate, caseKey: unwrapCaseKeyWithReceipt(candidate.reporter_wrapped_key, secrets.kek, candidate.id) };
+      break;
+    }
+  }
+  if (!found) throw badReceipt();
+  const { row, caseKey } = found;
   return inTransaction(ctx, async (tx) => {
     const session = await startSession(ctx, tx, 'reporter', row.id, caseKey);
     await recordAudit(tx, ctx.dialect, ctx.clock.now(), { actor: { type: 'reporter', caseId: row.id }, action: 'reporter.sign_in' });

@@ -52,7 +52,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     // Log the kind and where, never the error's own properties (a database error can quote values).
     request.log.error({ errType: error.name, errCode: error.code, stack: error.stack?.split('\n').slice(0, 8).join('\n') }, 'request failed');
-    return reply.code(500).send({ error: { code: 'internal_error', message: 'Something went wrong on our side. Nothing was changed.', requestId } });
+    return reply.code(500).send({ error: { code: 'internal_error', message: 'Something went wrong on our side. Please try again in a moment.', requestId } });
   });
   app.setNotFoundHandler((request, reply) => {
     return reply.code(404).send({ error: { code: 'not_found', message: 'Not found.', requestId: request.id } });

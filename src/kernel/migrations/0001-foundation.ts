@@ -132,6 +132,8 @@ export const foundation: MigrationFactory = ({ binary }) => ({
         BEGIN RAISE EXCEPTION 'audit_events is append-only'; END $$`.execute(db);
       await sql`CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
         FOR EACH ROW EXECUTE FUNCTION candor_audit_append_only()`.execute(db);
+      await sql`CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+        FOR EACH STATEMENT EXECUTE FUNCTION candor_audit_append_only()`.execute(db);
     } else {
       await sql`CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
         BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END`.execute(db);

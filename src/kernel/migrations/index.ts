@@ -1,6 +1,7 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db, Dialect } from '../database.js';
 import { foundation } from './0001-foundation.js';
+import { portal } from './0002-portal.js';
 
 /** Column types that differ between the two databases; everything else is portable SQL. */
 export interface ColumnTypes {
@@ -12,6 +13,7 @@ export type MigrationFactory = (types: ColumnTypes) => Migration;
 /** One migration set for both dialects, in order. Never edit a released migration: add one. */
 const MIGRATIONS: Record<string, MigrationFactory> = {
   '0001-foundation': foundation,
+  '0002-portal': portal,
 };
 
 class CandorMigrations implements MigrationProvider {
