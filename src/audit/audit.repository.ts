@@ -33,15 +33,12 @@ export async function insertAuditEntry(tx: Tx, entry: ChainedAuditEntry): Promis
 
 /** Reads the chain in order, a page at a time, so verification runs in constant memory. */
 export async function* readAuditChain(db: Queryable, pageSize = 1000): AsyncGenerator<ChainedAuditEntry> {
-  let after = 0;
+  // The first page has no lower bound, so a row slipped in below the start of the chain is seen too.
+  let after: number | null = null;
   for (;;) {
-    const rows = await db
-      .selectFrom('audit_events')
-      .selectAll()
-      .where('seq', '>', after)
-      .orderBy('seq')
-      .limit(pageSize)
-      .execute();
+    let query = db.selectFrom('audit_events').selectAll();
+    if (after !== null) query = query.where('seq', '>', after);
+    const rows = await query.orderBy('seq').limit(pageSize).execute();
     for (const row of rows) {
       yield {
         seq: Number(row.seq),

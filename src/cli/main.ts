@@ -98,7 +98,11 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption('--slug <slug>', 'short name used in URLs, e.g. "eu-staff"')
     .requiredOption('--name <name>', 'display name')
     .action(async (options: { slug: string; name: string }) => {
-      if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(options.slug)) throw new CommanderError(2, 'candor.slug', 'The slug must be lower-case letters, digits and dashes.');
+      if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(options.slug)) {
+        console.error('The slug must be lower-case letters, digits and dashes, e.g. "eu-staff".');
+        exitCode = 2;
+        return;
+      }
       const runtime = await startRuntime(loadConfig(), { logger: createLogger('warn', process.stderr) });
       try {
         const created = await createChannel(runtime.ctx, CLI_ACTOR, options);
@@ -124,9 +128,9 @@ export async function main(argv: string[]): Promise<number> {
     .command('verify')
     .description('Check that the audit hash chain is whole; exits non-zero at the first broken entry')
     .action(async () => {
-      const handle = openDatabase(loadConfig());
+      const runtime = await startRuntime(loadConfig(), { logger: createLogger('warn', process.stderr) });
       try {
-        const result = await verifyAuditChain(handle.db);
+        const result = await verifyAuditChain(runtime.ctx.db);
         if (result.ok) {
           console.log(`Audit chain intact: ${result.entries} entries, head #${result.headSeq} ${result.headHash}`);
         } else {
@@ -135,7 +139,7 @@ export async function main(argv: string[]): Promise<number> {
           exitCode = 3;
         }
       } finally {
-        await handle.close();
+        await runtime.close();
       }
     });
 

@@ -32,6 +32,7 @@ export interface Config {
 const intFromEnv = (fallback: number) =>
   z
     .string()
+    .regex(/^\d*$/, 'must be a whole number')
     .optional()
     .transform((value) => (value === undefined || value === '' ? fallback : Number(value)))
     .pipe(z.number().int().positive());
@@ -74,7 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database = { kind: 'sqlite', file: path.join(dataDir, 'candor.sqlite') };
   } else if (/^postgres(ql)?:\/\//.test(url)) {
     database = { kind: 'postgres', url };
-  } else if (url.startsWith('sqlite:')) {
+  } else if (url.startsWith('sqlite:') && url.length > 'sqlite:'.length) {
     database = { kind: 'sqlite', file: path.resolve(url.slice('sqlite:'.length)) };
   } else {
     throw new ConfigError('Invalid configuration:\n  CANDOR_DATABASE_URL: must be postgres://... or sqlite:PATH');

@@ -2,7 +2,6 @@
  * The `candor` command line as an operator runs it: a child process started from source, with the
  * database chosen by environment variables, on SQLite and on PostgreSQL.
  */
-import { spawn } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/kernel/config.js';
@@ -17,35 +16,10 @@ import {
   type UserPublicKey,
 } from '../../src/kernel/crypto.js';
 import { openDatabase, type DatabaseHandle, type Dialect } from '../../src/kernel/database.js';
+import { runCli } from '../support/cli.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 
-const REPO_ROOT = new URL('../../', import.meta.url).pathname;
 const PASSWORD = 'correct horse battery staple 42';
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `candor <args>` from source; `input` is piped to standard input (which is then closed). */
-function runCli(args: string[], options: { database?: TestDatabase; input?: string } = {}): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
-  if (options.database) {
-    env.CANDOR_DATABASE_URL = options.database.url;
-    env.CANDOR_DATA_DIR = options.database.dataDir;
-  }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/entry.ts', ...args], { cwd: REPO_ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
-  });
-}
 
 function open(database: TestDatabase): DatabaseHandle {
   return openDatabase(loadConfig({ CANDOR_DATABASE_URL: database.url, CANDOR_DATA_DIR: database.dataDir }));
@@ -322,9 +296,9 @@ describe.each(DIALECTS)('candor audit verify on a tampered %s database', (dialec
         await dropAppendOnlyTriggers(handle);
         // Through a value no entry has, so the primary key never sees two rows with one seq.
         await handle.db.transaction().execute(async (tx) => {
-          await tx.updateTable('audit_events').set({ seq: -2 }).where('seq', '=', 2).execute();
+          await tx.updateTable('audit_events').set({ seq: 1_000_000 }).where('seq', '=', 2).execute();
           await tx.updateTable('audit_events').set({ seq: 2 }).where('seq', '=', 3).execute();
-          await tx.updateTable('audit_events').set({ seq: 3 }).where('seq', '=', -2).execute();
+          await tx.updateTable('audit_events').set({ seq: 3 }).where('seq', '=', 1_000_000).execute();
         });
         const order = await handle.db.selectFrom('audit_events').select(['seq', 'details']).orderBy('seq').execute();
         expect(order.map((row) => [Number(row.seq), JSON.parse(row.details).slug])).toEqual([

@@ -111,7 +111,7 @@ export const foundation: MigrationFactory = ({ binary }) => ({
 
     await db.schema
       .createTable('audit_events')
-      .addColumn('seq', 'bigint', (c) => c.primaryKey())
+      .addColumn('seq', 'bigint', (c) => c.primaryKey().check(sql`seq >= 1`))
       .addColumn('at', 'text', (c) => c.notNull())
       .addColumn('actor_type', 'text', (c) => c.notNull())
       .addColumn('actor_id', 'text')
