@@ -1,7 +1,9 @@
 import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { z } from 'zod';
+import { attachmentRoutes, multipartOptions } from './attachments/attachment.routes.js';
 import { caseRoutes } from './cases/case.routes.js';
 import { authenticateStaff } from './identity/identity.service.js';
 import { identityRoutes } from './identity/identity.routes.js';
@@ -17,7 +19,7 @@ import { authenticateReporter } from './reporter/reporter.service.js';
 import { reporterRoutes } from './reporter/reporter.routes.js';
 import { CANDOR_VERSION } from './version.js';
 
-export const API_ROUTES: readonly AnyRoute[] = [...intakeRoutes, ...reporterRoutes, ...identityRoutes, ...caseRoutes, ...questionnaireRoutes];
+export const API_ROUTES: readonly AnyRoute[] = [...intakeRoutes, ...reporterRoutes, ...identityRoutes, ...caseRoutes, ...questionnaireRoutes, ...attachmentRoutes];
 
 function parseWith(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
   if (!schema) {
@@ -79,6 +81,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   await app.register(cookie);
+  await app.register(multipart, multipartOptions(ctx.config));
   installErrorHandling(app);
 
   // Request log lines carry the request id, method, route pattern, status and time: never an address or a body.

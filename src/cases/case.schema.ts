@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AttachmentSummary } from '../attachments/attachment.schema.js';
 
 export const MESSAGE_MAX = 20_000;
 
@@ -58,5 +59,6 @@ export const CaseDetail = z
     answers: z.array(z.object({ id: z.string(), question: z.string(), answer: z.string() })),
     reporter: z.object({ name: z.string(), email: z.string().nullable(), phone: z.string().nullable() }).nullable(),
     messages: z.array(CaseMessage),
+    attachments: z.array(AttachmentSummary),
   })
   .meta({ id: 'CaseDetail' });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { listCaseAttachments } from '../attachments/attachment.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { isOverdue, nextDeadline } from '../clocks/clock.rules.js';
 import type { StaffPrincipal } from '../identity/identity.service.js';
@@ -119,6 +120,7 @@ export async function getCaseForStaff(ctx: AppContext, principal: StaffPrincipal
       body: openMessage(caseKey, caseId, message.body_sealed),
       at: message.created_at,
     })),
+    attachments: await listCaseAttachments(ctx.db, caseId, caseKey),
   };
 }
 

@@ -26,6 +26,8 @@ export interface Config {
   clocks: ClockDefaults;
   session: { staffTtlMinutes: number; reporterTtlMinutes: number; secureCookies: boolean };
   http: { bodyLimitBytes: number };
+  /** Evidence files: per-file and per-case limits in bytes, and the directory their sealed files live in. */
+  attachments: { maxFileBytes: number; maxCaseBytes: number; dir: string };
   logLevel: string;
 }
 
@@ -55,6 +57,9 @@ const EnvSchema = z.object({
   CANDOR_REPORTER_SESSION_MINUTES: intFromEnv(30),
   CANDOR_SECURE_COOKIES: z.enum(['true', 'false']).default('false'),
   CANDOR_BODY_LIMIT_BYTES: intFromEnv(1024 * 1024),
+  CANDOR_ATTACHMENT_MAX_FILE_BYTES: intFromEnv(50 * 1024 * 1024),
+  CANDOR_ATTACHMENT_MAX_CASE_BYTES: intFromEnv(200 * 1024 * 1024),
+  CANDOR_ATTACHMENT_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -97,6 +102,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       secureCookies: e.CANDOR_SECURE_COOKIES === 'true',
     },
     http: { bodyLimitBytes: e.CANDOR_BODY_LIMIT_BYTES },
+    attachments: {
+      maxFileBytes: e.CANDOR_ATTACHMENT_MAX_FILE_BYTES,
+      maxCaseBytes: e.CANDOR_ATTACHMENT_MAX_CASE_BYTES,
+      dir: e.CANDOR_ATTACHMENT_DIR ? path.resolve(e.CANDOR_ATTACHMENT_DIR) : path.join(dataDir, 'attachments'),
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

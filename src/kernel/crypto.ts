@@ -7,8 +7,11 @@
  * - Key encryption (wrap/unwrap): case keys are wrapped to staff X25519 public keys (ephemeral
  *   X25519 + HKDF-SHA256 + AES-256-GCM), to the reporter's receipt, and staff private keys are
  *   wrapped by an Argon2id password key and by a recovery key.
+ * - Attachments: a fresh key per file, wrapped under the case key; files are sealed and opened as
+ *   streams of AES-256-GCM chunks (see the last section).
  */
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
 import { hashRaw } from '@node-rs/argon2';
 import { x25519 } from '@noble/curves/ed25519.js';
 import type { Argon2Params } from './config.js';
@@ -304,4 +307,235 @@ export function generateCaseRef(): string {
 /** A cheap, constant-shape Argon2id run for the unknown-user path of login, so timing does not reveal who exists. */
 export async function burnPasswordKdf(password: string, params: Argon2Params): Promise<void> {
   await argon2Key(password, randomBytes(16), params);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attachments: a fresh key per file, wrapped under the case key; the file itself sealed as a
+// stream of AES-256-GCM chunks, so that no file is ever held whole in memory to encrypt or open it.
+//
+// Stored form:  "CNDA" || version (1 byte) || nonce prefix (8 random bytes) || chunk 0 || chunk 1 ...
+// Each chunk seals up to 64 KiB of plaintext and carries its own 16-byte tag. The nonce of chunk i
+// is the prefix followed by i (32-bit big-endian); its associated data names the attachment, the
+// chunk index and whether it is the last chunk. Reordered, dropped, repeated or appended chunks,
+// and a file cut off at any point, therefore fail to open. Only the last chunk may be short, and
+// an empty file is one empty last chunk.
+
+/** The symmetric key that seals one attachment's bytes. Persisted only wrapped under the case key. */
+export type FileKey = Brand<Buffer, 'FileKey'>;
+
+/** Plaintext bytes per sealed chunk. */
+export const ATTACHMENT_CHUNK_BYTES = 64 * 1024;
+const STREAM_MAGIC = Buffer.from('CNDA', 'latin1');
+const STREAM_VERSION = 1;
+const STREAM_PREFIX_BYTES = 8;
+const STREAM_HEADER_BYTES = STREAM_MAGIC.length + 1 + STREAM_PREFIX_BYTES;
+const SEALED_CHUNK_BYTES = ATTACHMENT_CHUNK_BYTES + TAG_BYTES;
+const MAX_CHUNKS = 2 ** 32;
+
+export function generateFileKey(): FileKey {
+  return randomBytes(KEY_BYTES) as FileKey;
+}
+
+/** Wraps a file key under the case key, bound to the case and the attachment. */
+export function wrapFileKey(fileKey: FileKey, caseKey: CaseKey, caseId: string, attachmentId: string): WrappedKey {
+  return aeadEncrypt(caseKey, fileKey, `candor/file-key/${caseId}/${attachmentId}`) as WrappedKey;
+}
+
+/** Unwraps a file key; throws DecryptionFailed if the case key, case or attachment do not match. */
+export function unwrapFileKey(wrapped: Uint8Array, caseKey: CaseKey, caseId: string, attachmentId: string): FileKey {
+  return aeadDecrypt(caseKey, Buffer.from(wrapped), `candor/file-key/${caseId}/${attachmentId}`, 'file key') as FileKey;
+}
+
+/** Seals an attachment's file name (it is content: a name can say who took the photo, or of what). */
+export function sealAttachmentName(caseKey: CaseKey, caseId: string, attachmentId: string, name: string): Sealed {
+  return aeadEncrypt(caseKey, Buffer.from(name, 'utf8'), `candor/content/attachment-name/${caseId}/${attachmentId}`) as Sealed;
+}
+
+export function openAttachmentName(caseKey: CaseKey, caseId: string, attachmentId: string, sealed: Uint8Array): string {
+  return aeadDecrypt(caseKey, Buffer.from(sealed), `candor/content/attachment-name/${caseId}/${attachmentId}`, 'attachment name').toString('utf8');
+}
+
+function chunkNonce(prefix: Buffer, index: number): Buffer {
+  const nonce = Buffer.alloc(NONCE_BYTES);
+  prefix.copy(nonce, 0);
+  nonce.writeUInt32BE(index, STREAM_PREFIX_BYTES);
+  return nonce;
+}
+
+function chunkAad(context: Buffer, index: number, final: boolean): Buffer {
+  const tail = Buffer.alloc(9);
+  tail.writeBigUInt64BE(BigInt(index), 0);
+  tail[8] = final ? 1 : 0;
+  return Buffer.concat([context, tail]);
+}
+
+const streamContext = (attachmentId: string) => Buffer.from(`candor/attachment/${attachmentId}\0`, 'utf8');
+
+/** Collects incoming buffers and hands them out in fixed-size pieces without quadratic copying. */
+class ChunkBuffer {
+  #parts: Buffer[] = [];
+  length = 0;
+  push(chunk: Buffer): void {
+    this.#parts.push(chunk);
+    this.length += chunk.length;
+  }
+  /** Removes and returns the first `bytes` bytes (bytes <= length). */
+  take(bytes: number): Buffer {
+    const all = this.#parts.length === 1 ? this.#parts[0]! : Buffer.concat(this.#parts);
+    const head = all.subarray(0, bytes);
+    // Copy the rest so that a large incoming buffer is not kept alive by a small remainder.
+    const rest = Buffer.from(all.subarray(bytes));
+    this.#parts = rest.length > 0 ? [rest] : [];
+    this.length = rest.length;
+    return head;
+  }
+}
+
+class SealingStream extends Transform {
+  readonly #key: FileKey;
+  readonly #context: Buffer;
+  readonly #prefix = randomBytes(STREAM_PREFIX_BYTES);
+  readonly #pending = new ChunkBuffer();
+  #index = 0;
+  #headerSent = false;
+
+  constructor(key: FileKey, attachmentId: string) {
+    super();
+    this.#key = key;
+    this.#context = streamContext(attachmentId);
+  }
+
+  #sendHeader(): void {
+    if (this.#headerSent) return;
+    this.#headerSent = true;
+    this.push(Buffer.concat([STREAM_MAGIC, Buffer.from([STREAM_VERSION]), this.#prefix]));
+  }
+
+  #seal(plaintext: Buffer, final: boolean): Buffer {
+    if (this.#index >= MAX_CHUNKS) throw new Error('attachment too long to seal');
+    const cipher = createCipheriv('aes-256-gcm', this.#key, chunkNonce(this.#prefix, this.#index));
+    cipher.setAAD(chunkAad(this.#context, this.#index, final));
+    this.#index += 1;
+    return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    try {
+      this.#sendHeader();
+      this.#pending.push(chunk);
+      // A chunk is sealed as "not last" only once a byte beyond it has arrived.
+      while (this.#pending.length > ATTACHMENT_CHUNK_BYTES) this.push(this.#seal(this.#pending.take(ATTACHMENT_CHUNK_BYTES), false));
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  }
+
+  override _flush(done: TransformCallback): void {
+    try {
+      this.#sendHeader();
+      this.push(this.#seal(this.#pending.take(this.#pending.length), true));
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  }
+}
+
+class OpeningStream extends Transform {
+  readonly #key: FileKey;
+  readonly #context: Buffer;
+  readonly #pending = new ChunkBuffer();
+  #prefix: Buffer | null = null;
+  #index = 0;
+
+  constructor(key: FileKey, attachmentId: string) {
+    super();
+    this.#key = key;
+    this.#context = streamContext(attachmentId);
+  }
+
+  #open(sealed: Buffer, final: boolean): Buffer {
+    if (sealed.length < TAG_BYTES || this.#index >= MAX_CHUNKS) throw new DecryptionFailed('attachment');
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.#key, chunkNonce(this.#prefix!, this.#index));
+      decipher.setAAD(chunkAad(this.#context, this.#index, final));
+      decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
+      // Nothing of a chunk is passed on until its tag has been checked.
+      const plaintext = Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
+      this.#index += 1;
+      return plaintext;
+    } catch {
+      throw new DecryptionFailed('attachment');
+    }
+  }
+
+  #readHeader(): boolean {
+    if (this.#prefix) return true;
+    if (this.#pending.length < STREAM_HEADER_BYTES) return false;
+    const header = this.#pending.take(STREAM_HEADER_BYTES);
+    if (!header.subarray(0, STREAM_MAGIC.length).equals(STREAM_MAGIC) || header[STREAM_MAGIC.length] !== STREAM_VERSION) {
+      throw new DecryptionFailed('attachment');
+    }
+    this.#prefix = Buffer.from(header.subarray(STREAM_MAGIC.length + 1));
+    return true;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    try {
+      this.#pending.push(chunk);
+      if (this.#readHeader()) {
+        // While more than one sealed chunk is waiting, the first cannot be the last one.
+        while (this.#pending.length > SEALED_CHUNK_BYTES) this.push(this.#open(this.#pending.take(SEALED_CHUNK_BYTES), false));
+      }
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  }
+
+  override _flush(done: TransformCallback): void {
+    try {
+      if (!this.#readHeader()) throw new DecryptionFailed('attachment');
+      // Whatever is left must be exactly one last chunk: a file cut at a chunk boundary fails here.
+      this.push(this.#open(this.#pending.take(this.#pending.length), true));
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  }
+}
+
+/** A Transform that seals plaintext bytes into the stored attachment form under `fileKey`. */
+export function createSealingStream(fileKey: FileKey, attachmentId: string): Transform {
+  return new SealingStream(fileKey, attachmentId);
+}
+
+/**
+ * A Transform that opens a sealed attachment. It passes on a chunk's plaintext only after checking
+ * that chunk's tag, and fails with DecryptionFailed on any change, reordering or truncation,
+ * including a file cut short at a chunk boundary (detected at the end, before the stream ends).
+ */
+export function createOpeningStream(fileKey: FileKey, attachmentId: string): Transform {
+  return new OpeningStream(fileKey, attachmentId);
+}
+
+/** A running SHA-256 of content as it passes, for evidence integrity (the digest is not secret). */
+export interface ContentDigest {
+  update(chunk: Uint8Array): void;
+  /** The digest as lowercase hex; call once, at the end. */
+  hex(): string;
+}
+
+export function contentDigest(): ContentDigest {
+  const hash = createHash('sha256');
+  return {
+    update: (chunk) => void hash.update(chunk),
+    hex: () => hash.digest('hex'),
+  };
+}
+
+/** A random name for a stored file: says nothing about the case, the attachment or its content. */
+export function newStorageName(): string {
+  return randomBytes(16).toString('hex');
 }

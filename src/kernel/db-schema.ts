@@ -90,6 +90,34 @@ export interface CaseMessagesTable {
   created_at: string;
 }
 
+export interface CaseAttachmentsTable {
+  id: string;
+  case_id: string;
+  /** The message the file was sent with, if any. */
+  message_id: string | null;
+  uploaded_by: 'reporter' | 'handler';
+  uploaded_by_user_id: string | null;
+  /** The file name, sealed under the case key. */
+  filename_sealed: Buffer;
+  /** Detected from the bytes, coarse: image/jpeg, image/png, image/webp, application/pdf or application/octet-stream. */
+  content_type: string;
+  /** Size of the stored plaintext (after metadata was removed). */
+  size_bytes: number;
+  /** Size of the plaintext as it was received. */
+  received_bytes: number;
+  sha256_received: string;
+  sha256_stored: string;
+  /** JSON list of what was removed, e.g. ["EXIF","GPS location"]. */
+  metadata_removed: string;
+  /** 1 when the stored bytes are exactly the bytes received. */
+  original_kept: number;
+  /** The file key wrapped under the case key. */
+  wrapped_file_key: Buffer;
+  /** The sealed file's name in the attachments directory: random. */
+  storage_name: string;
+  created_at: string;
+}
+
 export interface SessionsTable {
   id: string;
   kind: 'staff' | 'reporter';
@@ -126,6 +154,7 @@ export interface Database {
   cases: CasesTable;
   case_access: CaseAccessTable;
   case_messages: CaseMessagesTable;
+  case_attachments: CaseAttachmentsTable;
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
   settings: SettingsTable;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AttachmentSummary } from '../attachments/attachment.schema.js';
 
 export const ReporterSessionBody = z
   .strictObject({ receipt: z.string().max(100) })
@@ -12,5 +13,6 @@ export const ReporterCase = z
     acknowledgedAt: z.string().nullable(),
     feedbackBy: z.string(),
     messages: z.array(z.object({ from: z.enum(['reporter', 'handler']), body: z.string(), at: z.string() })),
+    attachments: z.array(AttachmentSummary),
   })
   .meta({ id: 'ReporterCase' });

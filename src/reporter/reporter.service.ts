@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { listCaseAttachments } from '../attachments/attachment.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { openMessage, sealMessage } from '../cases/case.content.js';
 import { findCaseById, findCaseByReceiptLookup, insertMessage, listMessages, touchCase } from '../cases/case.repository.js';
@@ -69,6 +70,7 @@ export async function getReporterCase(ctx: AppContext, principal: ReporterPrinci
       body: openMessage(caseKey, caseId, message.body_sealed),
       at: message.created_at,
     })),
+    attachments: await listCaseAttachments(ctx.db, caseId, caseKey),
   };
 }
 

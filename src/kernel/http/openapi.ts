@@ -32,10 +32,11 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], version: strin
       [String(spec.status ?? 200)]: {
         description: 'Success',
         ...(spec.response ? { content: { 'application/json': { schema: schemaFor(spec.response, 'output') } } } : {}),
+        ...(spec.responseType ? { content: { [spec.responseType]: { schema: { type: 'string', format: 'binary' } } } } : {}),
       },
     };
     const errorStatuses = new Map<number, string[]>();
-    if (spec.body || spec.query || spec.params) errorStatuses.set(400, ['invalid_request']);
+    if (spec.body || spec.multipart || spec.query || spec.params) errorStatuses.set(400, ['invalid_request']);
     if (spec.auth !== 'public') errorStatuses.set(401, ['unauthenticated']);
     for (const error of spec.errors ?? []) errorStatuses.set(error.status, [...(errorStatuses.get(error.status) ?? []), error.code]);
     for (const [status, codes] of errorStatuses) {
@@ -50,6 +51,7 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], version: strin
       ...(spec.auth === 'public' ? { security: [] } : { security: [{ [spec.auth === 'staff' ? 'staffSession' : 'reporterSession']: [] }] }),
       parameters: [...parametersFor(spec.params, 'path'), ...parametersFor(spec.query, 'query')],
       ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaFor(spec.body, 'input') } } } } : {}),
+      ...(spec.multipart ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: schemaFor(spec.multipart, 'input') } } } } : {}),
       responses,
     };
   }

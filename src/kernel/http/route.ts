@@ -30,11 +30,15 @@ export interface RouteSpec<A extends AuthKind, B extends z.ZodType, Q extends z.
   tags: string[];
   auth: A;
   body?: B;
+  /** A multipart/form-data body the handler reads as a stream (from `request`); documented only. */
+  multipart?: z.ZodType;
   query?: Q;
   params?: P;
   /** Status of a successful answer (default 200). */
   status?: number;
   response?: z.ZodType;
+  /** The media type of a non-JSON answer (the handler returns a stream), for the OpenAPI document. */
+  responseType?: string;
   /** Error codes this route may answer with, for the OpenAPI document. */
   errors?: readonly { status: number; code: string }[];
   handler(input: HandlerInput<A, z.infer<B>, z.infer<Q>, z.infer<P>>): Promise<unknown>;

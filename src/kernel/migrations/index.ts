@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db, Dialect } from '../database.js';
 import { foundation } from './0001-foundation.js';
 import { portal } from './0002-portal.js';
+import { attachments } from './0003-attachments.js';
 
 /** Column types that differ between the two databases; everything else is portable SQL. */
 export interface ColumnTypes {
@@ -14,6 +15,7 @@ export type MigrationFactory = (types: ColumnTypes) => Migration;
 const MIGRATIONS: Record<string, MigrationFactory> = {
   '0001-foundation': foundation,
   '0002-portal': portal,
+  '0003-attachments': attachments,
 };
 
 class CandorMigrations implements MigrationProvider {
