@@ -1,10 +1,12 @@
 import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import { attachmentRoutes, multipartOptions } from './attachments/attachment.routes.js';
 import { caseRoutes } from './cases/case.routes.js';
+import { channelRoutes } from './channels/channel.routes.js';
 import { authenticateStaff } from './identity/identity.service.js';
 import { identityRoutes } from './identity/identity.routes.js';
 import { intakeRoutes } from './intake/intake.routes.js';
@@ -15,11 +17,24 @@ import { installErrorHandling, validationError } from './kernel/http/errors.js';
 import { buildOpenApiDocument } from './kernel/http/openapi.js';
 import type { AnyRoute } from './kernel/http/route.js';
 import { ValidationFailed } from './kernel/errors.js';
+import { registerPortal } from './portal/portal.routes.js';
 import { authenticateReporter } from './reporter/reporter.service.js';
 import { reporterRoutes } from './reporter/reporter.routes.js';
 import { CANDOR_VERSION } from './version.js';
 
-export const API_ROUTES: readonly AnyRoute[] = [...intakeRoutes, ...reporterRoutes, ...identityRoutes, ...caseRoutes, ...questionnaireRoutes, ...attachmentRoutes];
+export const API_ROUTES: readonly AnyRoute[] = [...intakeRoutes, ...reporterRoutes, ...identityRoutes, ...caseRoutes, ...questionnaireRoutes, ...attachmentRoutes, ...channelRoutes];
+
+/** Nothing from anywhere but Candor itself: no third-party fonts, scripts, images or frames. */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
 
 function parseWith(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
   if (!schema) {
@@ -66,8 +81,8 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: ctx.config.http.bodyLimitBytes,
     genReqId: () => crypto.randomUUID(),
-    // Never trust forwarding headers and never log addresses: a reporter's IP must not be stored.
-    trustProxy: false,
+    // Addresses are never logged or stored; behind a proxy (CANDOR_TRUST_PROXY) the forwarded one is used, in memory, for throttling only.
+    trustProxy: ctx.config.trustProxy,
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   });
@@ -96,10 +111,20 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
+    reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    reply.header('cross-origin-resource-policy', 'same-origin');
+    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
     return payload;
   });
 
   for (const spec of API_ROUTES) registerRoute(app, ctx, spec);
+  // The portal's pages live in their own context: they take plain HTML forms (the API takes JSON
+  // only), and their errors are answered as pages, not JSON.
+  await app.register(async (portal) => {
+    await portal.register(formbody, { bodyLimit: ctx.config.http.bodyLimitBytes });
+    await registerPortal(portal, ctx);
+  });
 
   const openapi = buildOpenApiDocument(API_ROUTES, CANDOR_VERSION);
   app.get('/api/openapi.json', async () => openapi);

@@ -12,8 +12,11 @@ export function listChannels(db: Queryable) {
   return db.selectFrom('channels').selectAll().orderBy('slug').execute();
 }
 
-export async function insertChannel(db: Queryable, channel: { id: string; slug: string; name: string; createdAt: string }) {
-  await db.insertInto('channels').values({ id: channel.id, slug: channel.slug, name: channel.name, created_at: channel.createdAt }).execute();
+export async function insertChannel(db: Queryable, channel: { id: string; slug: string; name: string; createdAt: string; description?: string | null }) {
+  await db
+    .insertInto('channels')
+    .values({ id: channel.id, slug: channel.slug, name: channel.name, created_at: channel.createdAt, description: channel.description ?? null })
+    .execute();
 }
 
 export async function addChannelMember(db: Queryable, channelId: string, userId: string, createdAt: string) {
@@ -35,4 +38,17 @@ export function listChannelHandlers(db: Queryable, channelId: string) {
     .where('users.disabled_at', 'is', null)
     .orderBy('users.id')
     .execute();
+}
+
+export async function updateChannel(db: Queryable, id: string, changes: { name?: string; description?: string | null }): Promise<void> {
+  if (changes.name === undefined && changes.description === undefined) return;
+  await db.updateTable('channels').set(changes).where('id', '=', id).execute();
+}
+
+export async function writeSetting(db: Queryable, key: string, value: string | null): Promise<void> {
+  if (value === null) {
+    await db.deleteFrom('settings').where('key', '=', key).execute();
+    return;
+  }
+  await db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
 }

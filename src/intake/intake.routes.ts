@@ -16,6 +16,9 @@ export const intakeRoutes = [
       { status: 503, code: 'no_recipients' },
       { status: 413, code: 'body_too_large' },
     ],
-    handler: ({ ctx, body }) => submitReport(ctx, body),
+    handler: async ({ ctx, body }) => {
+      const { receipt, caseRef, acknowledgeBy, feedbackBy } = await submitReport(ctx, body);
+      return { receipt, caseRef, acknowledgeBy, feedbackBy };
+    },
   }),
 ];

@@ -6,6 +6,7 @@ import { findChannelBySlug, listChannelHandlers } from '../channels/channel.repo
 import { initialDeadlines, nextDeadline } from '../clocks/clock.rules.js';
 import { listActiveUsersByRole } from '../identity/user.repository.js';
 import { inTransaction, type AppContext } from '../kernel/context.js';
+import type { Tx } from '../kernel/database.js';
 import {
   formatReceipt,
   generateCaseKey,
@@ -13,6 +14,7 @@ import {
   generateReceipt,
   wrapCaseKeyForReceipt,
   wrapCaseKeyForUser,
+  type CaseKey,
   type UserPublicKey,
 } from '../kernel/crypto.js';
 import { ChannelNotFound, ValidationFailed } from '../kernel/errors.js';
@@ -27,7 +29,19 @@ import type { SubmitReport } from './intake.schema.js';
  * reporter's new receipt, and stores case, keys and audit entry in one transaction. Nothing is
  * stored unless all of it is; the receipt is returned once and kept only as an Argon2id-derived lookup.
  */
-export async function submitReport(ctx: AppContext, report: SubmitReport) {
+export interface SubmitOptions {
+  /** A case id and key made beforehand, when files were already sealed under them while the form streamed in. */
+  prepared?: { caseId: string; caseKey: CaseKey };
+  /** More writes (attachment rows) that must commit with the case, or not at all. */
+  alsoInTransaction?: (tx: Tx) => Promise<void>;
+}
+
+/** A fresh case id and key, for callers that must seal files before the report itself is complete. */
+export function prepareCase(): { caseId: string; caseKey: CaseKey } {
+  return { caseId: randomUUID(), caseKey: generateCaseKey() };
+}
+
+export async function submitReport(ctx: AppContext, report: SubmitReport, options: SubmitOptions = {}) {
   const channel = await findChannelBySlug(ctx.db, report.channel ?? 'general');
   if (!channel) throw new ChannelNotFound();
   const questionnaire =
@@ -47,8 +61,7 @@ export async function submitReport(ctx: AppContext, report: SubmitReport) {
     oversight.map((user) => user.id),
   );
 
-  const caseId = randomUUID();
-  const caseKey = generateCaseKey();
+  const { caseId, caseKey } = options.prepared ?? prepareCase();
   const receipt = generateReceipt();
   const secrets = await secretsForNewReceipt(ctx, receipt);
 
@@ -107,6 +120,7 @@ export async function submitReport(ctx: AppContext, report: SubmitReport) {
         created_at: received,
       })),
     );
+    await options.alsoInTransaction?.(tx);
     await recordAudit(tx, ctx.dialect, receivedAt, {
       actor: { type: 'reporter', caseId },
       action: 'report.submit',
@@ -123,6 +137,7 @@ export async function submitReport(ctx: AppContext, report: SubmitReport) {
   });
   ctx.logger.info({ caseId, op: 'report.submit' }, 'report received');
   return {
+    caseId,
     receipt: formatReceipt(receipt),
     caseRef,
     acknowledgeBy: acknowledgeBy.toISOString(),

@@ -28,6 +28,9 @@ export interface Config {
   http: { bodyLimitBytes: number };
   /** Evidence files: per-file and per-case limits in bytes, and the directory their sealed files live in. */
   attachments: { maxFileBytes: number; maxCaseBytes: number; dir: string };
+  portal: { quickExitUrl: string };
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (used in memory for throttling only). */
+  trustProxy: boolean;
   logLevel: string;
 }
 
@@ -60,6 +63,8 @@ const EnvSchema = z.object({
   CANDOR_ATTACHMENT_MAX_FILE_BYTES: intFromEnv(50 * 1024 * 1024),
   CANDOR_ATTACHMENT_MAX_CASE_BYTES: intFromEnv(200 * 1024 * 1024),
   CANDOR_ATTACHMENT_DIR: z.string().optional(),
+  CANDOR_QUICK_EXIT_URL: z.url({ protocol: /^https?$/ }).default('https://weather.com/'),
+  CANDOR_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -107,6 +112,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxCaseBytes: e.CANDOR_ATTACHMENT_MAX_CASE_BYTES,
       dir: e.CANDOR_ATTACHMENT_DIR ? path.resolve(e.CANDOR_ATTACHMENT_DIR) : path.join(dataDir, 'attachments'),
     },
+    portal: { quickExitUrl: e.CANDOR_QUICK_EXIT_URL },
+    trustProxy: e.CANDOR_TRUST_PROXY === 'true',
     logLevel: e.LOG_LEVEL,
   };
 }

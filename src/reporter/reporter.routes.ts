@@ -1,6 +1,7 @@
 import { MessageBody } from '../cases/case.schema.js';
 import { route } from '../kernel/http/route.js';
 import { REPORTER_COOKIE, clearSessionCookie, setSessionCookie } from '../kernel/http/cookies.js';
+import { receiptThrottleFor } from './receipt.throttle.js';
 import { ReporterCase, ReporterSessionBody } from './reporter.schema.js';
 import { endReporterSession, getReporterCase, postReporterMessage, startReporterSession } from './reporter.service.js';
 
@@ -13,9 +14,13 @@ export const reporterRoutes = [
     auth: 'public',
     body: ReporterSessionBody,
     status: 204,
-    errors: [{ status: 401, code: 'bad_receipt' }],
-    handler: async ({ ctx, body, reply }) => {
-      const session = await startReporterSession(ctx, body.receipt);
+    errors: [
+      { status: 401, code: 'bad_receipt' },
+      { status: 429, code: 'too_many_attempts' },
+    ],
+    handler: async ({ ctx, body, request, reply }) => {
+      const limiter = receiptThrottleFor(ctx);
+      const session = await startReporterSession(ctx, body.receipt, { limiter, key: limiter.keyFor(request.ip) });
       setSessionCookie(reply, ctx, REPORTER_COOKIE, session);
       return null;
     },

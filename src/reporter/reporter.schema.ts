@@ -9,6 +9,8 @@ export const ReporterCase = z
   .object({
     caseRef: z.string(),
     status: z.string(),
+    receivedAt: z.string(),
+    feedbackAt: z.string().nullable(),
     acknowledgeBy: z.string(),
     acknowledgedAt: z.string().nullable(),
     feedbackBy: z.string(),

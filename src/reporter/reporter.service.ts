@@ -5,7 +5,9 @@ import { openMessage, sealMessage } from '../cases/case.content.js';
 import { findCaseById, findCaseByReceiptLookup, insertMessage, listMessages, touchCase } from '../cases/case.repository.js';
 import { endSession, openSession, startSession } from '../identity/session.service.js';
 import { candidateReceiptSecrets } from './receipt.service.js';
+import type { ReceiptThrottle } from './receipt.throttle.js';
 import { inTransaction, type AppContext } from '../kernel/context.js';
+import type { Tx } from '../kernel/database.js';
 import { normalizeReceipt, unwrapCaseKeyWithReceipt, type CaseKey } from '../kernel/crypto.js';
 import { Unauthenticated } from '../kernel/errors.js';
 
@@ -14,10 +16,23 @@ const badReceipt = () => new Unauthenticated('bad_receipt', 'That receipt does n
 export interface ReporterPrincipal {
   caseId: string;
   caseKey: CaseKey;
+  sessionId: string;
 }
 
 /** Signs a reporter in with their receipt: the receipt itself unwraps their copy of the case key. */
-export async function startReporterSession(ctx: AppContext, receiptInput: string) {
+export async function startReporterSession(ctx: AppContext, receiptInput: string, throttle?: { limiter: ReceiptThrottle; key: string }) {
+  throttle?.limiter.check(throttle.key);
+  try {
+    const session = await openWithReceipt(ctx, receiptInput);
+    throttle?.limiter.recordSuccess(throttle.key);
+    return session;
+  } catch (error) {
+    if (error instanceof Unauthenticated) throttle?.limiter.recordFailure(throttle.key);
+    throw error;
+  }
+}
+
+async function openWithReceipt(ctx: AppContext, receiptInput: string) {
   const receipt = normalizeReceipt(receiptInput);
   if (!receipt) throw badReceipt();
   let found: { row: NonNullable<Awaited<ReturnType<typeof findCaseByReceiptLookup>>>; caseKey: CaseKey } | undefined;
@@ -46,7 +61,7 @@ export async function endReporterSession(ctx: AppContext, cookieValue: string | 
 
 export async function authenticateReporter(ctx: AppContext, cookieValue: string | undefined): Promise<ReporterPrincipal> {
   const session = await openSession<CaseKey>(ctx, 'reporter', cookieValue);
-  return { caseId: session.subjectId, caseKey: session.key };
+  return { caseId: session.subjectId, caseKey: session.key, sessionId: session.id };
 }
 
 /** What the reporter sees: status, promised dates and the conversation. Audited like any read. */
@@ -62,6 +77,9 @@ export async function getReporterCase(ctx: AppContext, principal: ReporterPrinci
   return {
     caseRef: loaded.row.ref,
     status: loaded.row.status,
+    receivedAt: loaded.row.received_at,
+    // Recorded feedback arrives with the case lifecycle; until then the feedback clock is only a promise.
+    feedbackAt: null as string | null,
     acknowledgeBy: loaded.row.acknowledge_by,
     acknowledgedAt: loaded.row.acknowledged_at,
     feedbackBy: loaded.row.feedback_by,
@@ -74,7 +92,12 @@ export async function getReporterCase(ctx: AppContext, principal: ReporterPrinci
   };
 }
 
-export async function postReporterMessage(ctx: AppContext, principal: ReporterPrincipal, body: string) {
+export async function postReporterMessage(
+  ctx: AppContext,
+  principal: ReporterPrincipal,
+  body: string,
+  alsoInTransaction?: (tx: Tx, messageId: string) => Promise<void>,
+) {
   const { caseId, caseKey } = principal;
   const at = ctx.clock.now().toISOString();
   const id = randomUUID();
@@ -88,6 +111,7 @@ export async function postReporterMessage(ctx: AppContext, principal: ReporterPr
       created_at: at,
     });
     await touchCase(tx, caseId, at);
+    await alsoInTransaction?.(tx, id);
     await recordAudit(tx, ctx.dialect, new Date(at), { actor: { type: 'reporter', caseId }, action: 'reporter.message.create', targetId: id });
   });
   return { from: 'reporter' as const, body, at };

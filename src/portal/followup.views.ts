@@ -1,0 +1,106 @@
+import { html, type Html } from '../kernel/http/html.js';
+import type { MessageKey } from './i18n/index.js';
+import { formatDate } from './report.views.js';
+import { layout, link, type PageContext } from './portal.layout.js';
+
+export function followupPage(page: PageContext, input: { csrf: string; error?: 'followup.bad' | 'followup.throttled' | null; notice?: MessageKey | null }): Html {
+  const { t, lang } = page;
+  return layout(
+    page,
+    { title: t('followup.heading'), languageLink: (other) => link('/followup', other) },
+    html`<h1>${t('followup.heading')}</h1>
+${input.notice ? html`<p class="notice" role="status">${t(input.notice)}</p>` : null}
+<p class="lead">${t('followup.intro')}</p>
+<form method="post" action="${link('/followup', lang)}" class="followup-form">
+  <input type="hidden" name="csrf" value="${input.csrf}">
+  <input type="hidden" name="lang" value="${lang}">
+  <div class="field${input.error ? ' has-error' : ''}">
+    <label for="f-receipt">${t('followup.label')}</label>
+    ${input.error ? html`<p class="error" id="f-receipt-error" role="alert">${t(input.error)}</p>` : null}
+    <input type="text" id="f-receipt" name="receipt" inputmode="numeric" autocomplete="off" spellcheck="false" class="receipt-input"${input.error ? html` aria-invalid="true" aria-describedby="f-receipt-error"` : ''}>
+  </div>
+  <p class="actions"><button type="submit" class="button">${t('followup.submit')}</button></p>
+</form>`,
+  );
+}
+
+export interface CaseViewInput {
+  caseRef: string;
+  status: string;
+  receivedAt: string;
+  acknowledgeBy: string;
+  acknowledgedAt: string | null;
+  feedbackBy: string;
+  feedbackAt: string | null;
+  now: Date;
+  messages: { from: 'reporter' | 'handler'; body: string; at: string }[];
+  attachments: { filename: string; sizeBytes: number; at: string; metadataRemoved: string[] }[];
+  csrf: string;
+  notice?: MessageKey | null;
+  error?: string | null;
+}
+
+function milestone(page: PageContext, label: string, due: string, doneAt: string | null, now: Date): Html {
+  const { t, lang } = page;
+  let state: string;
+  let text: string;
+  if (doneAt) {
+    state = doneAt <= due ? 'met' : 'late';
+    text = t(doneAt <= due ? 'case.met' : 'case.late', { date: formatDate(doneAt, lang) });
+  } else if (due < now.toISOString()) {
+    state = 'overdue';
+    text = t('case.overdue', { date: formatDate(due, lang) });
+  } else {
+    state = 'pending';
+    text = `${t('case.pending')} · ${t('case.due', { date: formatDate(due, lang) })}`;
+  }
+  return html`<li class="milestone ${state}"><span class="milestone-label">${label}</span> <span class="milestone-state">${text}</span></li>`;
+}
+
+export function casePage(page: PageContext, input: CaseViewInput): Html {
+  const { t, lang } = page;
+  return layout(
+    page,
+    { title: t('case.heading'), languageLink: (other) => link('/my-report', other) },
+    html`<h1>${t('case.heading')}</h1>
+${input.notice ? html`<p class="notice" role="status">${t(input.notice)}</p>` : null}
+${input.error ? html`<p class="error-summary" role="alert">${input.error}</p>` : null}
+<p>${t('case.ref', { ref: input.caseRef })} · ${t('case.status', { status: t(`status.${input.status}` as MessageKey) })}</p>
+<section aria-labelledby="timeline-h"><h2 id="timeline-h">${t('case.timeline')}</h2>
+<ol class="timeline">
+  <li class="milestone met"><span class="milestone-label">${t('case.received')}</span> <span class="milestone-state">${formatDate(input.receivedAt, lang)}</span></li>
+  ${milestone(page, t('case.acknowledged'), input.acknowledgeBy, input.acknowledgedAt, input.now)}
+  ${milestone(page, t('case.feedback'), input.feedbackBy, input.feedbackAt, input.now)}
+</ol></section>
+<section aria-labelledby="messages-h"><h2 id="messages-h">${t('case.messages')}</h2>
+${input.messages.length === 0
+  ? html`<p class="muted">${t('case.noMessages')}</p>`
+  : html`<ol class="messages">${input.messages.map(
+      (message) => html`<li class="message from-${message.from}"><p class="meta"><strong>${t(message.from === 'reporter' ? 'case.fromYou' : 'case.fromHandler')}</strong> · <time datetime="${message.at}">${formatDate(message.at, lang)}</time></p><p class="body">${message.body}</p></li>`,
+    )}</ol>`}
+</section>
+${input.attachments.length > 0
+  ? html`<section aria-labelledby="files-h"><h2 id="files-h">${t('case.attachments')}</h2><ul class="files">${input.attachments.map(
+      (file) => html`<li>${file.filename} <span class="muted">(${Math.max(1, Math.round(file.sizeBytes / 1024))} KB, ${formatDate(file.at, lang)})</span></li>`,
+    )}</ul></section>`
+  : null}
+<form method="post" action="${link('/my-report/messages', lang)}" enctype="multipart/form-data" class="reply-form">
+  <input type="hidden" name="csrf" value="${input.csrf}">
+  <input type="hidden" name="lang" value="${lang}">
+  <div class="field"><label for="f-body">${t('case.reply')}</label><textarea id="f-body" name="body" rows="6" maxlength="20000"></textarea></div>
+  <p class="check"><input type="checkbox" id="keep_original" name="keep_original" value="yes"><label for="keep_original">${t('review.evidence.keep')}</label></p>
+  <div class="drop-zone" data-drop-zone>
+    <label for="evidence">${t('review.evidence.input')}</label>
+    <input type="file" id="evidence" name="evidence" multiple>
+    <p class="drop-hint" hidden>${t('review.evidence.drop')}</p>
+    <ul class="upload-list" aria-live="polite"></ul>
+  </div>
+  <p class="actions"><button type="submit" class="button" data-sending-label="${t('review.sending')}">${t('case.send')}</button></p>
+  <div class="progress" hidden><progress max="100" value="0" aria-label="${t('review.sending')}"></progress></div>
+</form>
+<form method="post" action="${link('/my-report/sign-out', lang)}" class="sign-out">
+  <input type="hidden" name="csrf" value="${input.csrf}">
+  <button type="submit" class="button secondary">${t('case.signOut')}</button>
+</form>`,
+  );
+}
