@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
+import fs from 'node:fs/promises';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { z } from 'zod';
@@ -35,6 +36,28 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
   "base-uri 'none'",
 ].join('; ');
+
+/** The staff console as Vite built it (`npm run build:console`); the same path from src/ and from dist/. */
+const CONSOLE_DIR = new URL('../dist/console/', import.meta.url);
+const CONSOLE_TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', svg: 'image/svg+xml', png: 'image/png', woff2: 'font/woff2' };
+
+/** Serves the console: its page (for every path under /console, the console routes in the browser) is never cached; its content-hashed assets are cached for good. */
+function registerConsole(app: FastifyInstance): void {
+  const page = async (_request: FastifyRequest, reply: FastifyReply) => {
+    const html = await fs.readFile(new URL('index.html', CONSOLE_DIR)).catch(() => null);
+    if (!html) return reply.code(503).type('text/plain; charset=utf-8').send('The staff console is not built yet: run npm run build:console.');
+    return reply.type('text/html; charset=utf-8').send(html);
+  };
+  app.get('/console', page);
+  app.get('/console/*', page);
+  app.get('/console/assets/:name', async (request: FastifyRequest<{ Params: { name: string } }>, reply) => {
+    const { name } = request.params;
+    const type = CONSOLE_TYPES[name.split('.').pop() ?? ''];
+    const body = type && /^[\w-]+\.[\w.-]+$/.test(name) ? await fs.readFile(new URL(`assets/${name}`, CONSOLE_DIR)).catch(() => null) : null;
+    if (!body) return reply.code(404).send({ error: { code: 'not_found', message: 'Not found.', requestId: request.id } });
+    return reply.header('cache-control', 'public, max-age=31536000, immutable').type(type!).send(body);
+  });
+}
 
 function parseWith(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
   if (!schema) {
@@ -107,7 +130,8 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     );
   });
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('cache-control', 'no-store');
+    // Content-hashed assets say how long they may be kept; everything else is never stored.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
@@ -126,6 +150,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     await registerPortal(portal, ctx);
   });
 
+  registerConsole(app);
   const openapi = buildOpenApiDocument(API_ROUTES, CANDOR_VERSION);
   app.get('/api/openapi.json', async () => openapi);
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -1,0 +1,80 @@
+import { useCallback, useEffect } from 'react';
+import { ApiError } from '../../api/client.js';
+import { cases } from '../../api/endpoints.js';
+import { ErrorNotice, Loading, PageTitle } from '../../components/page.js';
+import { humanize } from '../../format.js';
+import { Link } from '../../router.js';
+import { statusLabel } from '../../statuses.js';
+import { useApi } from '../../use-api.js';
+import { AttachmentsSection } from './attachments-section.js';
+import { MessagesSection } from './messages-section.js';
+import { PeopleSection } from './people-section.js';
+import { ReportSection } from './report-section.js';
+import { StatusPanel } from './status-panel.js';
+import { TimelineSection } from './timeline-section.js';
+
+/**
+ * One case. Opening it is audited by the server (case.read), as is every reload; the page reloads
+ * when the tab comes back into view, so a reply that arrived meanwhile is there.
+ */
+export function CasePage({ id }: { id: string }) {
+  const loaded = useApi(() => cases.get(id), [id]);
+  const { data: detail, error, reload } = loaded;
+
+  const refresh = useCallback(() => reload(), [reload]);
+  useEffect(() => {
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') void reload();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, [reload]);
+
+  if (!detail) {
+    if (error instanceof ApiError && error.status === 404) {
+      return (
+        <>
+          <PageTitle title="Case not available">This case is not available to you</PageTitle>
+          <p>Either there is no such case, or you do not hold a key to it: people in conflict with a case, and administrators, cannot open it.</p>
+          <p>
+            <Link to="/">Back to the cases</Link>
+          </p>
+        </>
+      );
+    }
+    return error !== undefined ? <ErrorNotice error={error} /> : <Loading what="the case" />;
+  }
+
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to="/">Cases</Link> <span aria-hidden="true">›</span> {detail.ref}
+      </p>
+      <div className="page-head">
+        <PageTitle title={`Case ${detail.ref}`}>
+          Case <span className="case-ref">{detail.ref}</span>
+        </PageTitle>
+        <p className="case-tags">
+          <span className={`badge badge-status status-${detail.status}`}>{statusLabel(detail.status)}</span>
+          {detail.overdue && <span className="badge badge-danger">Overdue</span>}
+          <span className="badge">{humanize(detail.category)}</span>
+          <span className="badge">Channel: {detail.channel}</span>
+          <span className="badge">{humanize(detail.anonymity)}</span>
+        </p>
+      </div>
+      {error !== undefined && <ErrorNotice error={error} />}
+      <div className="case-layout">
+        <div className="case-main">
+          <ReportSection detail={detail} />
+          <MessagesSection detail={detail} onChanged={refresh} />
+          <TimelineSection detail={detail} />
+        </div>
+        <aside className="case-side" aria-label="Case status and records">
+          <StatusPanel detail={detail} onChanged={refresh} />
+          <PeopleSection detail={detail} />
+          <AttachmentsSection detail={detail} />
+        </aside>
+      </div>
+    </>
+  );
+}
