@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { attachmentRoutes, multipartOptions } from './attachments/attachment.routes.js';
 import { caseRoutes } from './cases/case.routes.js';
 import { channelRoutes } from './channels/channel.routes.js';
+import { clockRoutes } from './clocks/clock.routes.js';
 import { authenticateStaff } from './identity/identity.service.js';
 import { identityRoutes } from './identity/identity.routes.js';
 import { intakeRoutes } from './intake/intake.routes.js';
@@ -18,12 +19,13 @@ import { installErrorHandling, validationError } from './kernel/http/errors.js';
 import { buildOpenApiDocument } from './kernel/http/openapi.js';
 import type { AnyRoute } from './kernel/http/route.js';
 import { ValidationFailed } from './kernel/errors.js';
+import { notificationRoutes } from './notifications/notification.routes.js';
 import { registerPortal } from './portal/portal.routes.js';
 import { authenticateReporter } from './reporter/reporter.service.js';
 import { reporterRoutes } from './reporter/reporter.routes.js';
 import { CANDOR_VERSION } from './version.js';
 
-export const API_ROUTES: readonly AnyRoute[] = [...intakeRoutes, ...reporterRoutes, ...identityRoutes, ...caseRoutes, ...questionnaireRoutes, ...attachmentRoutes, ...channelRoutes];
+export const API_ROUTES: readonly AnyRoute[] = [...intakeRoutes, ...reporterRoutes, ...identityRoutes, ...caseRoutes, ...questionnaireRoutes, ...attachmentRoutes, ...channelRoutes, ...clockRoutes, ...notificationRoutes];
 
 /** Nothing from anywhere but Candor itself: no third-party fonts, scripts, images or frames. */
 const CONTENT_SECURITY_POLICY = [

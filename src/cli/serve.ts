@@ -1,4 +1,5 @@
 import { deleteExpiredSessions } from '../identity/session.repository.js';
+import { startCandorScheduler } from '../jobs/candor-jobs.js';
 import { startRuntime } from '../kernel/bootstrap.js';
 import type { Config } from '../kernel/config.js';
 import { buildServer } from '../server.js';
@@ -17,6 +18,8 @@ export async function serve(config: Config): Promise<number> {
     );
   }, 10 * 60_000);
   sweep.unref();
+  // Clock sweeps and e-mail: every node runs the scheduler; leases keep each job to one node.
+  const scheduler = ctx.config.jobs.enabled ? startCandorScheduler(ctx) : null;
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -25,6 +28,7 @@ export async function serve(config: Config): Promise<number> {
   });
   clearInterval(sweep);
   ctx.logger.info({ op: 'serve' }, 'shutting down');
+  await scheduler?.stop();
   await app.close();
   await runtime.close();
   return 0;

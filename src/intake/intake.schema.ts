@@ -61,6 +61,11 @@ export const SubmitReportBody = z
         phone: z.string().trim().max(50).optional(),
       })
       .optional(),
+    notifyEmail: z
+      .email()
+      .max(320)
+      .optional()
+      .describe('An address for content-free notices only ("there is news about your report"); kept apart from the report, sealed under a server key'),
   })
   .superRefine((report, issues) => {
     if (report.anonymity === 'anonymous' && report.identity !== undefined) {

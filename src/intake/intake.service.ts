@@ -3,7 +3,10 @@ import { recordAudit } from '../audit/audit.service.js';
 import { insertCase, insertCaseAccess } from '../cases/case.repository.js';
 import { sealIdentity, sealReport } from '../cases/case.content.js';
 import { findChannelBySlug, listChannelHandlers } from '../channels/channel.repository.js';
-import { initialDeadlines, nextDeadline } from '../clocks/clock.rules.js';
+import { ladderStandbyUsers } from '../clocks/clock-admin.service.js';
+import { nextDeadline } from '../clocks/clock.rules.js';
+import { initialCaseDeadlines, recordCaseEvent } from '../clocks/clock.service.js';
+import { rememberNotifyAddress } from '../notifications/notification.service.js';
 import { listActiveUsersByRole } from '../identity/user.repository.js';
 import { inTransaction, type AppContext } from '../kernel/context.js';
 import type { Tx } from '../kernel/database.js';
@@ -51,14 +54,16 @@ export async function submitReport(ctx: AppContext, report: SubmitReport, option
   if (!questionnaire) throw new ValidationFailed({ questionnaireVersion: ['this channel has no such questionnaire version'] });
   const answerProblems = checkCustomAnswers(questionnaire.definition, report.answers ?? {});
   if (Object.keys(answerProblems).length > 0) throw new ValidationFailed(answerProblems);
-  const [handlers, oversight] = await Promise.all([
+  const [handlers, oversight, ladder] = await Promise.all([
     listChannelHandlers(ctx.db, channel.id),
     listActiveUsersByRole(ctx.db, 'oversight'),
+    ladderStandbyUsers(ctx.db, channel.id),
   ]);
-  const publicKeys = new Map<string, Buffer>([...handlers, ...oversight].map((user) => [user.id, user.public_key]));
+  const publicKeys = new Map<string, Buffer>([...handlers, ...oversight, ...ladder].map((user) => [user.id, user.public_key]));
   const recipients = chooseRecipients(
     handlers.map((user) => user.id),
     oversight.map((user) => user.id),
+    ladder.map((user) => user.id),
   );
 
   const { caseId, caseKey } = options.prepared ?? prepareCase();
@@ -67,7 +72,7 @@ export async function submitReport(ctx: AppContext, report: SubmitReport, option
 
   const receivedAt = ctx.clock.now();
   const received = receivedAt.toISOString();
-  const { acknowledgeBy, feedbackBy } = initialDeadlines(receivedAt, ctx.config.clocks);
+  const { acknowledgeBy, feedbackBy } = await initialCaseDeadlines(ctx, channel.id, report.category, receivedAt);
   const deadline = nextDeadline({ acknowledgedAt: null, acknowledgeBy: acknowledgeBy.toISOString(), feedbackBy: feedbackBy.toISOString(), closedAt: null });
   const caseRef = generateCaseRef();
 
@@ -120,6 +125,8 @@ export async function submitReport(ctx: AppContext, report: SubmitReport, option
         created_at: received,
       })),
     );
+    await recordCaseEvent(tx, ctx, caseId, receivedAt, { kind: 'received', category: report.category, channelId: channel.id });
+    if (report.notifyEmail) await rememberNotifyAddress(tx, ctx, caseId, report.notifyEmail, receivedAt);
     await options.alsoInTransaction?.(tx);
     await recordAudit(tx, ctx.dialect, receivedAt, {
       actor: { type: 'reporter', caseId },

@@ -14,6 +14,23 @@ export interface Argon2Params {
 export interface ClockDefaults {
   acknowledgeDays: number;
   feedbackMonths: number;
+  investigationDays: number;
+  idleDays: number;
+}
+
+/** Background jobs (clock sweeps, e-mail): how often the scheduler looks, how long a claimed job is held. */
+export interface JobSettings {
+  enabled: boolean;
+  schedulerIntervalMs: number;
+  leaseMs: number;
+}
+
+/** Outgoing e-mail. Without an SMTP URL, messages stay in the outbox and nothing is sent. */
+export interface MailSettings {
+  smtpUrl: string | null;
+  from: string;
+  /** The server-held key that seals reporters' notification addresses: given inline, or kept in a file. */
+  notifyKey: { base64: string } | { file: string };
 }
 
 export interface Config {
@@ -24,6 +41,8 @@ export interface Config {
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
   argon2: Argon2Params;
   clocks: ClockDefaults;
+  jobs: JobSettings;
+  mail: MailSettings;
   session: { staffTtlMinutes: number; reporterTtlMinutes: number; secureCookies: boolean };
   http: { bodyLimitBytes: number };
   /** Evidence files: per-file and per-case limits in bytes, and the directory their sealed files live in. */
@@ -56,6 +75,21 @@ const EnvSchema = z.object({
   CANDOR_ARGON2_PARALLELISM: intFromEnv(1).pipe(z.number().max(16)),
   CANDOR_ACKNOWLEDGE_DAYS: intFromEnv(7),
   CANDOR_FEEDBACK_MONTHS: intFromEnv(3),
+  CANDOR_INVESTIGATION_DAYS: intFromEnv(60),
+  CANDOR_IDLE_DAYS: intFromEnv(14),
+  CANDOR_JOBS: z.enum(['on', 'off']).default('on'),
+  CANDOR_SCHEDULER_INTERVAL_SECONDS: intFromEnv(60),
+  CANDOR_JOB_LEASE_SECONDS: intFromEnv(120),
+  CANDOR_SMTP_URL: z
+    .string()
+    .optional()
+    .refine((value) => !value || /^smtps?:\/\/[^\s]+$/.test(value), 'must be smtp://[user:password@]host[:port] or smtps://...'),
+  CANDOR_MAIL_FROM: z.string().min(3).max(320).default('Candor <candor@localhost>'),
+  CANDOR_NOTIFY_KEY: z
+    .string()
+    .optional()
+    .refine((value) => !value || Buffer.from(value, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)'),
+  CANDOR_NOTIFY_KEY_FILE: z.string().optional(),
   CANDOR_STAFF_SESSION_MINUTES: intFromEnv(8 * 60),
   CANDOR_REPORTER_SESSION_MINUTES: intFromEnv(30),
   CANDOR_SECURE_COOKIES: z.enum(['true', 'false']).default('false'),
@@ -100,7 +134,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       passes: e.CANDOR_ARGON2_PASSES,
       parallelism: e.CANDOR_ARGON2_PARALLELISM,
     },
-    clocks: { acknowledgeDays: e.CANDOR_ACKNOWLEDGE_DAYS, feedbackMonths: e.CANDOR_FEEDBACK_MONTHS },
+    clocks: {
+      acknowledgeDays: e.CANDOR_ACKNOWLEDGE_DAYS,
+      feedbackMonths: e.CANDOR_FEEDBACK_MONTHS,
+      investigationDays: e.CANDOR_INVESTIGATION_DAYS,
+      idleDays: e.CANDOR_IDLE_DAYS,
+    },
+    jobs: {
+      enabled: e.CANDOR_JOBS === 'on',
+      schedulerIntervalMs: e.CANDOR_SCHEDULER_INTERVAL_SECONDS * 1000,
+      leaseMs: e.CANDOR_JOB_LEASE_SECONDS * 1000,
+    },
+    mail: {
+      smtpUrl: e.CANDOR_SMTP_URL ? e.CANDOR_SMTP_URL : null,
+      from: e.CANDOR_MAIL_FROM,
+      notifyKey: e.CANDOR_NOTIFY_KEY
+        ? { base64: e.CANDOR_NOTIFY_KEY }
+        : { file: e.CANDOR_NOTIFY_KEY_FILE ? path.resolve(e.CANDOR_NOTIFY_KEY_FILE) : path.join(dataDir, 'notify-address.key') },
+    },
     session: {
       staffTtlMinutes: e.CANDOR_STAFF_SESSION_MINUTES,
       reporterTtlMinutes: e.CANDOR_REPORTER_SESSION_MINUTES,

@@ -539,3 +539,30 @@ export function contentDigest(): ContentDigest {
 export function newStorageName(): string {
   return randomBytes(16).toString('hex');
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reporters' notification addresses. A reporter may leave an address for content-free notices
+// ("there is news about your report"). The server must read it with nobody signed in, so it cannot
+// be sealed under the case key; it is sealed under a key the server holds outside the database
+// (CANDOR_NOTIFY_KEY or a key file): a database dump alone does not reveal it, the running server does.
+
+/** The server-held key that seals reporters' notification addresses. */
+export type NotifyAddressKey = Brand<Buffer, 'NotifyAddressKey'>;
+
+export function newNotifyAddressKey(): Buffer {
+  return randomBytes(KEY_BYTES);
+}
+
+/** Checks and brands key material read from configuration or the key file. */
+export function notifyAddressKeyFrom(raw: Buffer): NotifyAddressKey {
+  if (raw.length !== KEY_BYTES) throw new Error(`The notification address key must be ${KEY_BYTES} bytes.`);
+  return raw as NotifyAddressKey;
+}
+
+export function sealNotifyAddress(key: NotifyAddressKey, caseId: string, address: string): Sealed {
+  return aeadEncrypt(key, Buffer.from(address, 'utf8'), `candor/notify-address/${caseId}`) as Sealed;
+}
+
+export function openNotifyAddress(key: NotifyAddressKey, caseId: string, sealed: Uint8Array): string {
+  return aeadDecrypt(key, Buffer.from(sealed), `candor/notify-address/${caseId}`, 'notification address').toString('utf8');
+}

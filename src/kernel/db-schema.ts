@@ -147,6 +147,104 @@ export interface SettingsTable {
   value: string;
 }
 
+/** A channel's clock policy for one report category, or for all its categories ('*'). */
+export interface ClockPoliciesTable {
+  channel_id: string;
+  category: string;
+  acknowledge_days: number;
+  feedback_months: number;
+  /** When set, feedback is due in this many days instead of feedback_months. */
+  feedback_days: number | null;
+  investigation_days: number;
+  idle_days: number;
+  day_kind: 'calendar' | 'business';
+  updated_at: string;
+}
+
+export interface ClockHolidaysTable {
+  channel_id: string;
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+}
+
+export interface EscalationLaddersTable {
+  channel_id: string;
+  /** JSON LadderRung[] (see clocks/escalation.rules.ts). */
+  rungs: string;
+  updated_at: string;
+}
+
+export interface CaseClocksTable {
+  case_id: string;
+  kind: 'acknowledge' | 'feedback' | 'investigation' | 'idle';
+  cycle: number;
+  state: 'running' | 'met' | 'breached' | 'paused';
+  started_at: string;
+  due_at: string;
+  met_at: string | null;
+  breached_at: string | null;
+  paused_at: string | null;
+  /** In the clear, so oversight sees why a clock stopped without opening the case. */
+  pause_reason: string | null;
+  paused_by: string | null;
+  paused_ms: number;
+  warned_50_at: string | null;
+  warned_80_at: string | null;
+  /** When the sweep owes this clock a warning or its breach; null when nothing. */
+  next_check_at: string | null;
+  updated_at: string;
+}
+
+export interface CaseEscalationsTable {
+  case_id: string;
+  rung: number;
+  outcome: 'escalated' | 'skipped';
+  clock_kind: string;
+  clock_cycle: number;
+  activated: number;
+  without_key: number;
+  at: string;
+}
+
+export interface JobsTable {
+  id: string;
+  name: string;
+  payload: string;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  available_at: string;
+  attempts: number;
+  max_attempts: number;
+  lease_owner: string | null;
+  dedupe_key: string | null;
+  /** The error's kind and code only: never its message, which could quote data. */
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface MailOutboxTable {
+  id: string;
+  recipient_kind: 'staff' | 'reporter';
+  user_id: string | null;
+  case_id: string | null;
+  template: string;
+  /** JSON: the case reference and dates only. */
+  params: string;
+  dedupe_key: string;
+  state: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface ReporterNotifyAddressesTable {
+  case_id: string;
+  address_sealed: Buffer;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   channels: ChannelsTable;
@@ -159,6 +257,14 @@ export interface Database {
   audit_events: AuditEventsTable;
   settings: SettingsTable;
   questionnaires: QuestionnairesTable;
+  clock_policies: ClockPoliciesTable;
+  clock_holidays: ClockHolidaysTable;
+  escalation_ladders: EscalationLaddersTable;
+  case_clocks: CaseClocksTable;
+  case_escalations: CaseEscalationsTable;
+  jobs: JobsTable;
+  mail_outbox: MailOutboxTable;
+  reporter_notify_addresses: ReporterNotifyAddressesTable;
 }
 
 export type { Generated };

@@ -23,7 +23,9 @@ describe('loadConfig', () => {
     expect(path.isAbsolute(config.dataDir)).toBe(true);
     expect(config.database).toEqual({ kind: 'sqlite', file: path.join(dataDir, 'candor.sqlite') });
     expect(config.argon2).toEqual({ memoryKib: 19_456, passes: 2, parallelism: 1 });
-    expect(config.clocks).toEqual({ acknowledgeDays: 7, feedbackMonths: 3 });
+    expect(config.clocks).toEqual({ acknowledgeDays: 7, feedbackMonths: 3, investigationDays: 60, idleDays: 14 });
+    expect(config.jobs).toEqual({ enabled: true, schedulerIntervalMs: 60_000, leaseMs: 120_000 });
+    expect(config.mail).toEqual({ smtpUrl: null, from: 'Candor <candor@localhost>', notifyKey: { file: path.join(dataDir, 'notify-address.key') } });
     expect(config.session.secureCookies).toBe(false);
     expect(config.logLevel).toBe('info');
   });

@@ -3,6 +3,7 @@ import type { Db, Dialect } from '../database.js';
 import { foundation } from './0001-foundation.js';
 import { portal } from './0002-portal.js';
 import { attachments } from './0003-attachments.js';
+import { clocksAndJobs } from './0006-clocks-jobs.js';
 
 /** Column types that differ between the two databases; everything else is portable SQL. */
 export interface ColumnTypes {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0001-foundation': foundation,
   '0002-portal': portal,
   '0003-attachments': attachments,
+  '0006-clocks-jobs': clocksAndJobs,
 };
 
 class CandorMigrations implements MigrationProvider {

@@ -1,0 +1,52 @@
+/**
+ * The words of every e-mail Candor sends. Pure. A notice says only that there is something to do
+ * and by when: never content, names, categories, clock kinds or anything about a case beyond its
+ * reference (and to a reporter, not even that). Mail passes through servers Candor does not control.
+ */
+export const MAIL_TEMPLATES = ['deadline.warning', 'deadline.missed', 'case.escalated', 'reporter.news'] as const;
+export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
+
+export interface MailParams {
+  /** The case reference (staff notices only). */
+  ref?: string;
+  /** An ISO-8601 time. */
+  dueAt?: string;
+}
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+}
+
+/** `2026-01-12 09:00 UTC`: unambiguous in any language and time zone. */
+export function formatMailTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+export function renderMail(template: MailTemplate, params: MailParams, links: { staff: string | null; reporter: string | null }): RenderedMail {
+  const staffLink = links.staff ? `\n\nSign in to Candor: ${links.staff}` : '\n\nSign in to Candor to see it.';
+  const ref = params.ref ?? 'a case';
+  const due = params.dueAt ? formatMailTime(params.dueAt) : null;
+  switch (template) {
+    case 'deadline.warning':
+      return {
+        subject: `Candor: case ${ref} needs action by ${due}`,
+        text: `Case ${ref} has a deadline on ${due}.${staffLink}`,
+      };
+    case 'deadline.missed':
+      return {
+        subject: `Candor: a deadline on case ${ref} was missed`,
+        text: `A deadline on case ${ref} passed on ${due} and the case has been escalated.${staffLink}`,
+      };
+    case 'case.escalated':
+      return {
+        subject: `Candor: case ${ref} has been escalated to you`,
+        text: `Case ${ref} missed a deadline and has been escalated to you. Please act on it.${staffLink}`,
+      };
+    case 'reporter.news':
+      return {
+        subject: 'You have a new notice',
+        text: `There is news about your report. Sign in with your receipt${links.reporter ? `: ${links.reporter}` : '.'}`,
+      };
+  }
+}
