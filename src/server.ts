@@ -8,6 +8,8 @@ import type { z } from 'zod';
 import { attachmentRoutes, multipartOptions } from './attachments/attachment.routes.js';
 import { caseRoutes } from './cases/case.routes.js';
 import { channelRoutes } from './channels/channel.routes.js';
+import { prepareEscrow } from './escrow/escrow.key.js';
+import { escrowRoutes } from './escrow/escrow.routes.js';
 import { clockRoutes } from './clocks/clock.routes.js';
 import { authenticateStaff } from './identity/identity.service.js';
 import { identityRoutes } from './identity/identity.routes.js';
@@ -25,7 +27,7 @@ import { authenticateReporter } from './reporter/reporter.service.js';
 import { reporterRoutes } from './reporter/reporter.routes.js';
 import { CANDOR_VERSION } from './version.js';
 
-export const API_ROUTES: readonly AnyRoute[] = [...intakeRoutes, ...reporterRoutes, ...identityRoutes, ...caseRoutes, ...questionnaireRoutes, ...attachmentRoutes, ...channelRoutes, ...clockRoutes, ...notificationRoutes];
+export const API_ROUTES: readonly AnyRoute[] = [...intakeRoutes, ...reporterRoutes, ...identityRoutes, ...caseRoutes, ...questionnaireRoutes, ...attachmentRoutes, ...channelRoutes, ...clockRoutes, ...notificationRoutes, ...escrowRoutes];
 
 /** Nothing from anywhere but Candor itself: no third-party fonts, scripts, images or frames. */
 const CONTENT_SECURITY_POLICY = [
@@ -144,6 +146,8 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     return payload;
   });
 
+  // The escrow key file is read (or, on an installation's first start, made) before any request.
+  await prepareEscrow(ctx);
   for (const spec of API_ROUTES) registerRoute(app, ctx, spec);
   // The portal's pages live in their own context: they take plain HTML forms (the API takes JSON
   // only), and their errors are answered as pages, not JSON.

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import { z } from 'zod';
 
 /** Argon2id floor: OWASP's minimum for Argon2id (19 MiB, 2 passes). Weaker settings are refused. */
@@ -48,6 +49,8 @@ export interface Config {
   /** Evidence files: per-file and per-case limits in bytes, and the directory their sealed files live in. */
   attachments: { maxFileBytes: number; maxCaseBytes: number; dir: string };
   portal: { quickExitUrl: string };
+  /** Escrow: the key file kept outside the database, the match threshold, the region national phone numbers are read in. */
+  escrow: { keyFile: string; threshold: number; phoneRegion: string | null; lodgingsPerHour: number };
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (used in memory for throttling only). */
   trustProxy: boolean;
   logLevel: string;
@@ -99,6 +102,14 @@ const EnvSchema = z.object({
   CANDOR_ATTACHMENT_DIR: z.string().optional(),
   CANDOR_QUICK_EXIT_URL: z.url({ protocol: /^https?$/ }).default('https://weather.com/'),
   CANDOR_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  CANDOR_ESCROW_KEY_FILE: z.string().optional(),
+  CANDOR_ESCROW_THRESHOLD: intFromEnv(2).pipe(z.number().min(2, 'must be at least 2').max(10)),
+  CANDOR_ESCROW_LODGINGS_PER_HOUR: intFromEnv(10),
+  CANDOR_ESCROW_PHONE_REGION: z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? null : value.trim().toUpperCase()))
+    .refine((value) => value === null || isSupportedCountry(value), 'must be a two-letter region code such as GB, DE or US'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -164,6 +175,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dir: e.CANDOR_ATTACHMENT_DIR ? path.resolve(e.CANDOR_ATTACHMENT_DIR) : path.join(dataDir, 'attachments'),
     },
     portal: { quickExitUrl: e.CANDOR_QUICK_EXIT_URL },
+    escrow: {
+      keyFile: e.CANDOR_ESCROW_KEY_FILE ? path.resolve(e.CANDOR_ESCROW_KEY_FILE) : path.join(dataDir, 'escrow.key'),
+      threshold: e.CANDOR_ESCROW_THRESHOLD,
+      phoneRegion: e.CANDOR_ESCROW_PHONE_REGION,
+      lodgingsPerHour: e.CANDOR_ESCROW_LODGINGS_PER_HOUR,
+    },
     trustProxy: e.CANDOR_TRUST_PROXY === 'true',
     logLevel: e.LOG_LEVEL,
   };

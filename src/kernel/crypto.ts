@@ -13,7 +13,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { hashRaw } from '@node-rs/argon2';
-import { x25519 } from '@noble/curves/ed25519.js';
+import { ristretto255_oprf, x25519 } from '@noble/curves/ed25519.js';
 import type { Argon2Params } from './config.js';
 import { DecryptionFailed } from './errors.js';
 
@@ -565,4 +565,272 @@ export function sealNotifyAddress(key: NotifyAddressKey, caseId: string, address
 
 export function openNotifyAddress(key: NotifyAddressKey, caseId: string, sealed: Uint8Array): string {
   return aeadDecrypt(key, Buffer.from(sealed), `candor/notify-address/${caseId}`, 'notification address').toString('utf8');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Escrow: a sealed entry naming someone, readable only once enough independent entries name the
+// same person (see docs/escrow.md). Three kinds of secret meet here:
+//
+//   escrow key (a file outside the database)
+//     -> HKDF -> OPRF key (ristretto255, RFC 9497 mode 0x00)
+//     -> HKDF -> share key (seals the stored Shamir shares)
+//     -> HKDF -> notice key (seals a contact address once its entry has matched)
+//   identifier -> OPRF -> r (never stored)
+//     -> HKDF -> tag (stored, indexed: equal identifiers give equal tags)
+//     -> HKDF -> coefficients a_0 .. a_{t-1} of a polynomial f over GF(2^255 - 19)
+//   each entry under a tag: a share (x random, y = f(x)) sealed under the share key, and its
+//   entry key wrapped under HKDF(a_0). Any t shares of a tag give a_0 by Lagrange interpolation,
+//   and with it every entry key filed under the tag. One share alone says nothing about a_0.
+
+/** The installation's escrow secret: 32 random bytes from CANDOR_ESCROW_KEY_FILE, never in the database. */
+export type EscrowKey = Brand<Buffer, 'EscrowKey'>;
+/** The symmetric key that seals one escrow entry. */
+export type EntryKey = Brand<Buffer, 'EntryKey'>;
+/** The OPRF output for one identifier. Never stored: it opens every entry that names the same person. */
+export type IdentifierSecret = Brand<Buffer, 'IdentifierSecret'>;
+/** The stored, indexed match tag of one identifier. */
+export type EscrowTag = Brand<Buffer, 'EscrowTag'>;
+/** f(0) of a tag's polynomial, as a key: unwraps the entry keys filed under the tag. */
+export type TagKey = Brand<Buffer, 'TagKey'>;
+/** One point on a tag's polynomial (plaintext: only in memory; persisted sealed under the share key). */
+export interface EscrowShare {
+  x: bigint;
+  y: bigint;
+}
+
+const FIELD_PRIME = 2n ** 255n - 19n;
+const FIELD_BYTES = 32;
+const ESCROW_KEY_BYTES = 32;
+
+interface EscrowSubkeys {
+  oprfSecret: Uint8Array;
+  shareKey: Buffer;
+  noticeKey: Buffer;
+}
+const escrowSubkeys = new WeakMap<EscrowKey, EscrowSubkeys>();
+
+function subkeysOf(key: EscrowKey): EscrowSubkeys {
+  let subkeys = escrowSubkeys.get(key);
+  if (!subkeys) {
+    const seed = hkdf(key, 'candor/escrow/oprf-seed');
+    subkeys = {
+      oprfSecret: ristretto255_oprf.oprf.deriveKeyPair(seed, Buffer.from('candor/escrow/oprf', 'utf8')).secretKey,
+      shareKey: hkdf(key, 'candor/escrow/share-key'),
+      noticeKey: hkdf(key, 'candor/escrow/notice-key'),
+    };
+    escrowSubkeys.set(key, subkeys);
+  }
+  return subkeys;
+}
+
+export function generateEscrowKey(): EscrowKey {
+  return randomBytes(ESCROW_KEY_BYTES) as EscrowKey;
+}
+
+/** The key file's text: the key in base64 on one line. */
+export function encodeEscrowKey(key: EscrowKey): string {
+  return `${key.toString('base64')}\n`;
+}
+
+/** Reads a key file's text; throws if it does not hold exactly one 32-byte key. */
+export function decodeEscrowKey(text: string): EscrowKey {
+  const trimmed = text.trim();
+  const key = Buffer.from(trimmed, 'base64');
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(trimmed) || key.length !== ESCROW_KEY_BYTES) throw new Error('the escrow key file does not hold a 32-byte base64 key');
+  return key as EscrowKey;
+}
+
+/** A value stored in the database to recognise the key, from which the key cannot be found. */
+export function escrowKeyFingerprint(key: EscrowKey): string {
+  return hkdf(key, 'candor/escrow/fingerprint').toString('hex');
+}
+
+const identifierInput = (identifier: string) => Buffer.from(`candor/escrow/v1\0${identifier}`, 'utf8');
+
+type DirectOprf = { evaluate(secretKey: Uint8Array, input: Uint8Array): Uint8Array };
+const directOprf = ristretto255_oprf.oprf as unknown as Partial<DirectOprf>;
+
+/**
+ * The server's own evaluation of the OPRF for an identifier it was given (the portal renders on
+ * the server, so it sees what was typed). Equal to blind -> evaluateBlindedIdentifier -> finalize.
+ */
+export function identifierSecret(key: EscrowKey, identifier: string): IdentifierSecret {
+  const input = identifierInput(identifier);
+  const { oprfSecret } = subkeysOf(key);
+  if (typeof directOprf.evaluate === 'function') return Buffer.from(directOprf.evaluate(oprfSecret, input)) as IdentifierSecret;
+  const blinded = ristretto255_oprf.oprf.blind(input);
+  return Buffer.from(ristretto255_oprf.oprf.finalize(input, blinded.blind, ristretto255_oprf.oprf.blindEvaluate(oprfSecret, blinded.blinded))) as IdentifierSecret;
+}
+
+/** Client side of the OPRF: hides the identifier from the server behind a random blind. */
+export function blindIdentifier(identifier: string): { blind: Uint8Array; blinded: Uint8Array } {
+  const { blind, blinded } = ristretto255_oprf.oprf.blind(identifierInput(identifier));
+  return { blind, blinded };
+}
+
+/** Server side of the OPRF for a blinded input: the server learns nothing about the identifier. */
+export function evaluateBlindedIdentifier(key: EscrowKey, blinded: Uint8Array): Uint8Array {
+  return ristretto255_oprf.oprf.blindEvaluate(subkeysOf(key).oprfSecret, blinded);
+}
+
+/** Client side again: removes the blind and hashes, giving the same secret as identifierSecret. */
+export function finalizeIdentifier(identifier: string, blind: Uint8Array, evaluated: Uint8Array): IdentifierSecret {
+  return Buffer.from(ristretto255_oprf.oprf.finalize(identifierInput(identifier), blind, evaluated)) as IdentifierSecret;
+}
+
+export function escrowTag(secret: IdentifierSecret): EscrowTag {
+  return hkdf(secret, 'candor/escrow/tag') as EscrowTag;
+}
+
+const mod = (value: bigint) => ((value % FIELD_PRIME) + FIELD_PRIME) % FIELD_PRIME;
+const bytesToField = (bytes: Buffer) => mod(BigInt(`0x${bytes.toString('hex') || '0'}`));
+const fieldToBytes = (value: bigint) => Buffer.from(value.toString(16).padStart(FIELD_BYTES * 2, '0'), 'hex');
+
+function fieldInverse(value: bigint): bigint {
+  if (mod(value) === 0n) throw new Error('no inverse of zero');
+  // Fermat: a^(p-2) = a^-1 mod p.
+  let result = 1n;
+  let base = mod(value);
+  for (let exponent = FIELD_PRIME - 2n; exponent > 0n; exponent >>= 1n) {
+    if (exponent & 1n) result = (result * base) % FIELD_PRIME;
+    base = (base * base) % FIELD_PRIME;
+  }
+  return result;
+}
+
+/** The tag's polynomial: the same for everyone who names the same person, with the same threshold. */
+function tagPolynomial(secret: IdentifierSecret, threshold: number): bigint[] {
+  if (!Number.isInteger(threshold) || threshold < 2) throw new Error('the escrow threshold must be an integer of at least 2');
+  return Array.from({ length: threshold }, (_, index) =>
+    bytesToField(Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `candor/escrow/coefficient/${threshold}/${index}`, 64))),
+  );
+}
+
+const tagKeyFrom = (constant: bigint) => hkdf(fieldToBytes(constant), 'candor/escrow/tag-key') as TagKey;
+
+/** A fresh point on the tag's polynomial for one entry: x random and nonzero, y = f(x). */
+export function escrowShareFor(secret: IdentifierSecret, threshold: number): EscrowShare {
+  const coefficients = tagPolynomial(secret, threshold);
+  let x = 0n;
+  while (x === 0n) x = bytesToField(randomBytes(64));
+  const y = coefficients.reduceRight((sum, coefficient) => mod(sum * x + coefficient), 0n);
+  return { x, y };
+}
+
+const shareAad = (entryId: string, tag: EscrowTag) => `candor/escrow/share/${entryId}/${tag.toString('hex')}`;
+
+/** Seals a share under the escrow key's share key: a database copy alone cannot pool shares. */
+export function sealEscrowShare(key: EscrowKey, share: EscrowShare, entryId: string, tag: EscrowTag): Sealed {
+  return aeadEncrypt(subkeysOf(key).shareKey, Buffer.concat([fieldToBytes(share.x), fieldToBytes(share.y)]), shareAad(entryId, tag)) as Sealed;
+}
+
+export function openEscrowShare(key: EscrowKey, sealed: Uint8Array, entryId: string, tag: EscrowTag): EscrowShare {
+  const plain = aeadDecrypt(subkeysOf(key).shareKey, Buffer.from(sealed), shareAad(entryId, tag), 'escrow share');
+  if (plain.length !== FIELD_BYTES * 2) throw new DecryptionFailed('escrow share');
+  return { x: bytesToField(plain.subarray(0, FIELD_BYTES)), y: bytesToField(plain.subarray(FIELD_BYTES)) };
+}
+
+/**
+ * f(0) from `threshold` shares of one tag, by Lagrange interpolation. Fewer shares, or shares of
+ * different tags, give a wrong key, which then fails to unwrap anything (DecryptionFailed).
+ */
+export function recoverTagKey(shares: readonly EscrowShare[], threshold: number): TagKey {
+  if (shares.length < threshold) throw new Error(`${threshold} shares are needed, ${shares.length} given`);
+  const points = shares.slice(0, threshold);
+  if (new Set(points.map((point) => point.x)).size !== points.length || points.some((point) => point.x === 0n)) {
+    throw new DecryptionFailed('escrow shares');
+  }
+  let constant = 0n;
+  for (const [j, point] of points.entries()) {
+    let numerator = 1n;
+    let denominator = 1n;
+    for (const [m, other] of points.entries()) {
+      if (m === j) continue;
+      numerator = mod(numerator * other.x);
+      denominator = mod(denominator * (other.x - point.x));
+    }
+    constant = mod(constant + point.y * numerator * fieldInverse(denominator));
+  }
+  return tagKeyFrom(constant);
+}
+
+const entryKeyAad = (entryId: string, tag: EscrowTag) => `candor/escrow/entry-key/${entryId}/${tag.toString('hex')}`;
+
+export function generateEntryKey(): EntryKey {
+  return randomBytes(KEY_BYTES) as EntryKey;
+}
+
+/** Wraps an entry key under its tag's f(0), computed here from the identifier secret. */
+export function wrapEntryKeyForTag(entryKey: EntryKey, secret: IdentifierSecret, threshold: number, entryId: string, tag: EscrowTag): WrappedKey {
+  return aeadEncrypt(tagKeyFrom(tagPolynomial(secret, threshold)[0]!), entryKey, entryKeyAad(entryId, tag)) as WrappedKey;
+}
+
+export function unwrapEntryKeyForTag(wrapped: Uint8Array, tagKey: TagKey, entryId: string, tag: EscrowTag): EntryKey {
+  return aeadDecrypt(tagKey, Buffer.from(wrapped), entryKeyAad(entryId, tag), 'escrow entry key') as EntryKey;
+}
+
+function entryRecipientKek(shared: Uint8Array, ephemeralPublic: Uint8Array, recipientPublic: Uint8Array): Buffer {
+  return hkdf(Buffer.from(shared), 'candor/wrap/escrow-entry-key/x25519', Buffer.concat([ephemeralPublic, recipientPublic]));
+}
+
+/** Wraps a matched entry's key to a counselor's public key (ephemeral-static X25519, as for cases). */
+export function wrapEntryKeyForUser(entryKey: EntryKey, recipient: UserPublicKey, entryId: string): WrappedKey {
+  const ephemeralPrivate = x25519.utils.randomSecretKey();
+  const ephemeralPublic = x25519.getPublicKey(ephemeralPrivate);
+  const kek = entryRecipientKek(x25519.getSharedSecret(ephemeralPrivate, recipient), ephemeralPublic, recipient);
+  return Buffer.concat([ephemeralPublic, aeadEncrypt(kek, entryKey, `candor/escrow/counselor-key/${entryId}`)]) as WrappedKey;
+}
+
+export function unwrapEntryKeyForUser(wrapped: Uint8Array, privateKey: UserPrivateKey, entryId: string): EntryKey {
+  const box = Buffer.from(wrapped);
+  const ephemeralPublic = box.subarray(0, 32);
+  let shared: Uint8Array;
+  try {
+    shared = x25519.getSharedSecret(privateKey, ephemeralPublic);
+  } catch {
+    throw new DecryptionFailed('escrow entry key');
+  }
+  const kek = entryRecipientKek(shared, ephemeralPublic, x25519.getPublicKey(privateKey));
+  return aeadDecrypt(kek, box.subarray(32), `candor/escrow/counselor-key/${entryId}`, 'escrow entry key') as EntryKey;
+}
+
+/** The reporter's own copy of the entry key, under their receipt (as for a report). */
+export function wrapEntryKeyForReceipt(entryKey: EntryKey, kek: KeyEncryptionKey, entryId: string): WrappedKey {
+  return aeadEncrypt(kek, entryKey, `candor/escrow/reporter-key/${entryId}`) as WrappedKey;
+}
+
+export function unwrapEntryKeyWithReceipt(wrapped: Uint8Array, kek: KeyEncryptionKey, entryId: string): EntryKey {
+  return aeadDecrypt(kek, Buffer.from(wrapped), `candor/escrow/reporter-key/${entryId}`, 'escrow reporter key') as EntryKey;
+}
+
+/** What a sealed escrow value is: the entry itself, or the receipt of a report opened from it. */
+export type EntrySealPurpose = 'entry' | 'case-receipt';
+
+export function sealEntryContent(key: EntryKey, entryId: string, purpose: EntrySealPurpose, plaintext: string): Sealed {
+  return aeadEncrypt(key, Buffer.from(plaintext, 'utf8'), `candor/escrow/content/${purpose}/${entryId}`) as Sealed;
+}
+
+export function openEntryContent(key: EntryKey, entryId: string, purpose: EntrySealPurpose, sealed: Uint8Array): string {
+  return aeadDecrypt(key, Buffer.from(sealed), `candor/escrow/content/${purpose}/${entryId}`, `escrow ${purpose}`).toString('utf8');
+}
+
+/** Seals an entry key for one escrow session, under a secret only the cookie holds. */
+export function sealEntryKeyForSession(key: EntryKey, token: SessionToken): WrappedKey {
+  return aeadEncrypt(hkdf(Buffer.from(token.secret, 'utf8'), 'candor/session/key'), key, `candor/escrow-session/${token.id}`) as WrappedKey;
+}
+
+export function openEntryKeyForSession(sealed: Uint8Array, token: SessionToken): EntryKey {
+  return aeadDecrypt(hkdf(Buffer.from(token.secret, 'utf8'), 'candor/session/key'), Buffer.from(sealed), `candor/escrow-session/${token.id}`, 'session key') as EntryKey;
+}
+
+/**
+ * Seals a contact address for a content-free match notice, under the escrow key: the mailer needs
+ * it without the reporter present. Only ever done for entries that have already matched.
+ */
+export function sealNoticeAddress(key: EscrowKey, noticeId: string, address: string): Sealed {
+  return aeadEncrypt(subkeysOf(key).noticeKey, Buffer.from(address, 'utf8'), `candor/escrow/notice/${noticeId}`) as Sealed;
+}
+
+export function openNoticeAddress(key: EscrowKey, noticeId: string, sealed: Uint8Array): string {
+  return aeadDecrypt(subkeysOf(key).noticeKey, Buffer.from(sealed), `candor/escrow/notice/${noticeId}`, 'notice address').toString('utf8');
 }

@@ -142,6 +142,68 @@ export interface AuditEventsTable {
   hash: string;
 }
 
+/** An escrow entry: sealed under its own key, which is wrapped to its receipt (see docs/escrow.md). */
+export interface EscrowEntriesTable {
+  id: string;
+  receipt_lookup: Buffer;
+  /** The entry key wrapped by the reporter's receipt. */
+  reporter_wrapped_key: Buffer;
+  /** Sealed JSON of the entry: account, identifiers as typed, contact address. */
+  content_sealed: Buffer;
+  /** 1 when the reporter agrees that counselors may open a report from a match. */
+  consent_to_case: number;
+  /** The report made from this entry, by the reporter or, with consent, by a counselor. */
+  case_id: string | null;
+  /** The receipt of a report a counselor opened, sealed under the entry key for the reporter to read. */
+  case_receipt_sealed: Buffer | null;
+  notified_at: string | null;
+  created_at: string;
+}
+
+/** One row per match tag: serialises lodgings of the tag; with matched_at set, it is a match. */
+export interface EscrowPoolsTable {
+  id: string;
+  tag: Buffer;
+  matched_at: string | null;
+  created_at: string;
+}
+
+/** One identifier of one entry: its tag, its sealed Shamir share and the entry key under the tag's secret. */
+export interface EscrowTagsTable {
+  entry_id: string;
+  tag: Buffer;
+  threshold: number;
+  share_sealed: Buffer;
+  key_wrapped: Buffer;
+  created_at: string;
+}
+
+/** A matched entry's key wrapped to a counselor. */
+export interface EscrowAccessTable {
+  entry_id: string;
+  user_id: string;
+  wrapped_key: Buffer;
+  created_at: string;
+}
+
+export interface EscrowSessionsTable {
+  id: string;
+  entry_id: string;
+  secret_hash: Buffer;
+  sealed_key: Buffer;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface EscrowNoticesTable {
+  id: string;
+  entry_id: string;
+  /** Where to send a content-free notice, sealed under a key derived from the escrow key. */
+  address_sealed: Buffer;
+  created_at: string;
+  sent_at: string | null;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -256,6 +318,12 @@ export interface Database {
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
   settings: SettingsTable;
+  escrow_entries: EscrowEntriesTable;
+  escrow_pools: EscrowPoolsTable;
+  escrow_tags: EscrowTagsTable;
+  escrow_access: EscrowAccessTable;
+  escrow_sessions: EscrowSessionsTable;
+  escrow_notices: EscrowNoticesTable;
   questionnaires: QuestionnairesTable;
   clock_policies: ClockPoliciesTable;
   clock_holidays: ClockHolidaysTable;

@@ -2,6 +2,7 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db, Dialect } from '../database.js';
 import { foundation } from './0001-foundation.js';
 import { portal } from './0002-portal.js';
+import { escrow } from './0004-escrow.js';
 import { attachments } from './0003-attachments.js';
 import { clocksAndJobs } from './0006-clocks-jobs.js';
 
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0001-foundation': foundation,
   '0002-portal': portal,
   '0003-attachments': attachments,
+  '0004-escrow': escrow,
   '0006-clocks-jobs': clocksAndJobs,
 };
 
