@@ -13,6 +13,7 @@ import { escrowRoutes } from './escrow/escrow.routes.js';
 import { clockRoutes } from './clocks/clock.routes.js';
 import { authenticateStaff } from './identity/identity.service.js';
 import { identityRoutes } from './identity/identity.routes.js';
+import { adminRoutes } from './admin/admin.routes.js';
 import { intakeRoutes } from './intake/intake.routes.js';
 import { questionnaireRoutes } from './questionnaires/questionnaire.routes.js';
 import type { AppContext } from './kernel/context.js';
@@ -23,11 +24,12 @@ import type { AnyRoute } from './kernel/http/route.js';
 import { ValidationFailed } from './kernel/errors.js';
 import { notificationRoutes } from './notifications/notification.routes.js';
 import { registerPortal } from './portal/portal.routes.js';
+import { registerSetup } from './setup/setup.routes.js';
 import { authenticateReporter } from './reporter/reporter.service.js';
 import { reporterRoutes } from './reporter/reporter.routes.js';
 import { CANDOR_VERSION } from './version.js';
 
-export const API_ROUTES: readonly AnyRoute[] = [...intakeRoutes, ...reporterRoutes, ...identityRoutes, ...caseRoutes, ...questionnaireRoutes, ...attachmentRoutes, ...channelRoutes, ...clockRoutes, ...notificationRoutes, ...escrowRoutes];
+export const API_ROUTES: readonly AnyRoute[] = [...intakeRoutes, ...reporterRoutes, ...identityRoutes, ...adminRoutes, ...caseRoutes, ...questionnaireRoutes, ...attachmentRoutes, ...channelRoutes, ...clockRoutes, ...notificationRoutes, ...escrowRoutes];
 
 /** Nothing from anywhere but Candor itself: no third-party fonts, scripts, images or frames. */
 const CONTENT_SECURITY_POLICY = [
@@ -75,7 +77,7 @@ function parseWith(schema: z.ZodType | undefined, value: unknown, where: string)
 }
 
 async function authenticate(ctx: AppContext, spec: AnyRoute, request: FastifyRequest): Promise<unknown> {
-  if (spec.auth === 'staff') return authenticateStaff(ctx, request.cookies[STAFF_COOKIE]);
+  if (spec.auth === 'staff') return authenticateStaff(ctx, request.cookies[STAFF_COOKIE], { allowWithoutSecondFactor: spec.allowWithoutSecondFactor });
   if (spec.auth === 'reporter') return authenticateReporter(ctx, request.cookies[REPORTER_COOKIE]);
   return undefined;
 }
@@ -154,6 +156,11 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(async (portal) => {
     await portal.register(formbody, { bodyLimit: ctx.config.http.bodyLimitBytes });
     await registerPortal(portal, ctx);
+  });
+  // First-run wizard and staff enrolment: plain HTML forms too, in a context of their own.
+  await app.register(async (setup) => {
+    await setup.register(formbody, { bodyLimit: 64 * 1024 });
+    await registerSetup(setup, ctx);
   });
 
   registerConsole(app);

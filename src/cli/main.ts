@@ -12,6 +12,7 @@ import { createLogger } from '../kernel/logger.js';
 import { CANDOR_VERSION } from '../version.js';
 import { readLines, readSecret } from './read-secret.js';
 import { serve } from './serve.js';
+import { addAccountCommands } from './accounts.js';
 
 const CLI_ACTOR = { type: 'system' as const, id: 'cli' };
 
@@ -90,6 +91,10 @@ export async function main(argv: string[]): Promise<number> {
         await runtime.close();
       }
     });
+
+  addAccountCommands(program, user, (code) => {
+    exitCode = code;
+  });
 
   const channel = program.command('channel').description('Manage reporting channels');
   channel

@@ -175,13 +175,12 @@ export async function setCaseNextDeadline(db: Queryable, caseId: string, nextDea
  * so its cost follows the number of clocks due, not the number of cases.
  */
 export function listDueClocks(db: Queryable, now: string, limit: number): Promise<ClockRow[]> {
-  return db
-    .selectFrom('case_clocks')
-    .selectAll()
-    .where('next_check_at', '<=', now)
-    .orderBy('next_check_at')
-    .limit(limit)
-    .execute();
+  return dueClocksQuery(db, now, limit).execute();
+}
+
+/** The sweep's query, unexecuted (the benchmark explains it). */
+export function dueClocksQuery(db: Queryable, now: string, limit: number) {
+  return db.selectFrom('case_clocks').selectAll().where('next_check_at', '<=', now).orderBy('next_check_at').limit(limit);
 }
 
 export function listPausedClocks(db: Queryable, limit: number) {

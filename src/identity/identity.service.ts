@@ -14,12 +14,16 @@ import {
   type PasswordKdf,
   type UserPrivateKey,
 } from '../kernel/crypto.js';
-import type { StaffRole } from '../kernel/db-schema.js';
+import type { Tx } from '../kernel/database.js';
+import type { StaffRole, UsersTable } from '../kernel/db-schema.js';
 import { ChannelNotFound, Conflict, DecryptionFailed, Unauthenticated, ValidationFailed } from '../kernel/errors.js';
+import { TotpEnrolmentRequired } from './identity.errors.js';
 import { NewUserSchema, type NewUser } from './identity.schema.js';
+import { findPendingInvitationByEmail } from './invitation.repository.js';
 import { deleteSessionsOf } from './session.repository.js';
-import { endSession, openSession, startSession } from './session.service.js';
-import { findUserByEmail, findUserById, insertUser, updateUserPasswordWrap } from './user.repository.js';
+import { endSession, openSession } from './session.service.js';
+import { readStaffPolicy } from './staff-policy.js';
+import { findUserByEmail, findUserById, insertUser, updateUserPasswordWrap, type UserRow } from './user.repository.js';
 
 export interface StaffPrincipal {
   userId: string;
@@ -28,92 +32,105 @@ export interface StaffPrincipal {
   sessionId: string;
 }
 
+/** A new account's row, made outside any transaction (key generation and Argon2id take a while). */
+export interface PreparedAccount {
+  row: Pick<UsersTable, 'id' | 'email' | 'name' | 'role' | 'public_key' | 'password_kdf' | 'private_key_by_password' | 'private_key_by_recovery'>;
+  recoveryKey: string;
+  /** In memory only: lets the caller open a first session for the new account at once. */
+  privateKey: UserPrivateKey;
+}
+
 /**
- * Creates a staff member with a fresh X25519 key pair. The private key is stored twice, wrapped by
- * the password (Argon2id) and by a one-time recovery key that is returned here and never stored.
+ * Makes a fresh X25519 key pair for a new account. The private key is wrapped twice, by the password
+ * (Argon2id) and by a one-time recovery key that is returned here and never stored.
  */
-export async function createStaffUser(ctx: AppContext, actor: AuditActor, input: NewUser): Promise<{ id: string; recoveryKey: string }> {
-  const parsed = NewUserSchema.safeParse(input);
-  if (!parsed.success) {
-    const fields: Record<string, string[]> = {};
-    for (const issue of parsed.error.issues) (fields[issue.path.join('.') || '_'] ??= []).push(issue.message);
-    throw new ValidationFailed(fields);
-  }
-  const user = parsed.data;
-  const id = randomUUID();
+export async function prepareAccount(ctx: AppContext, input: { id?: string; email: string; name: string; role: StaffRole; password: string }): Promise<PreparedAccount> {
+  const id = input.id ?? randomUUID();
   const { publicKey, privateKey } = generateUserKeyPair();
   const kdf = newPasswordKdf(ctx.config.argon2);
-  const passwordKey = await derivePasswordKey(user.password, kdf);
+  const passwordKey = await derivePasswordKey(input.password, kdf);
   const recoveryKey = generateRecoveryKey();
-
-  await inTransaction(ctx, async (tx) => {
-    if (await findUserByEmail(tx, user.email)) throw new Conflict('email_taken', 'A user with this e-mail address exists.');
-    const channel = user.channel === undefined ? undefined : await findChannelBySlug(tx, user.channel);
-    if (user.channel !== undefined && !channel) throw new ChannelNotFound();
-    const now = ctx.clock.now();
-    await insertUser(tx, {
+  return {
+    row: {
       id,
-      email: user.email,
-      name: user.name,
-      role: user.role,
+      email: input.email,
+      name: input.name,
+      role: input.role,
       public_key: publicKey,
       password_kdf: JSON.stringify(kdf),
       private_key_by_password: wrapPrivateKey(privateKey, passwordKey, id),
       private_key_by_recovery: wrapPrivateKey(privateKey, deriveRecoveryKey(recoveryKey), id),
-      created_at: now.toISOString(),
-      disabled_at: null,
-    });
-    if (channel) await addChannelMember(tx, channel.id, id, now.toISOString());
+    },
+    recoveryKey,
+    privateKey,
+  };
+}
+
+/** Stores a prepared account and its channel memberships, in the caller's transaction. */
+export async function insertAccount(tx: Tx, account: PreparedAccount, channelIds: readonly string[], at: string): Promise<void> {
+  if (await findUserByEmail(tx, account.row.email)) throw new Conflict('email_taken', 'A user with this e-mail address exists.');
+  await insertUser(tx, { ...account.row, created_at: at, disabled_at: null });
+  for (const channelId of channelIds) await addChannelMember(tx, channelId, account.row.id, at);
+}
+
+function validNewUser(input: NewUser): NewUser {
+  const parsed = NewUserSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const fields: Record<string, string[]> = {};
+  for (const issue of parsed.error.issues) (fields[issue.path.join('.') || '_'] ??= []).push(issue.message);
+  throw new ValidationFailed(fields);
+}
+
+/** Creates a staff member with a password (the command line, tests, the first-run wizard's admin). */
+export async function createStaffUser(ctx: AppContext, actor: AuditActor, input: NewUser): Promise<{ id: string; recoveryKey: string }> {
+  const user = validNewUser(input);
+  const account = await prepareAccount(ctx, user);
+  await inTransaction(ctx, async (tx) => {
+    if (await findPendingInvitationByEmail(tx, user.email, ctx.clock.now().toISOString())) {
+      throw new Conflict('email_taken', 'This e-mail address has an open invitation.');
+    }
+    const channel = user.channel === undefined ? undefined : await findChannelBySlug(tx, user.channel);
+    if (user.channel !== undefined && !channel) throw new ChannelNotFound();
+    const now = ctx.clock.now();
+    await insertAccount(tx, account, channel ? [channel.id] : [], now.toISOString());
     await recordAudit(tx, ctx.dialect, now, {
       actor,
       action: 'user.create',
-      targetId: id,
+      targetId: account.row.id,
       details: { role: user.role, channelId: channel?.id ?? null },
     });
   });
-  return { id, recoveryKey };
+  return { id: account.row.id, recoveryKey: account.recoveryKey };
 }
 
-/** Checks a password by unwrapping the private key with it; one Argon2id run either way. */
-async function unlockWithPassword(ctx: AppContext, email: string, password: string) {
-  const user = await findUserByEmail(ctx.db, email);
+/** Checks a password by unwrapping the private key with it: one Argon2id run, whether or not the account exists. */
+export async function unlockWithPassword(ctx: AppContext, user: UserRow | undefined, password: string): Promise<UserPrivateKey | null> {
   if (!user || user.disabled_at !== null) {
     await burnPasswordKdf(password, ctx.config.argon2);
     return null;
   }
   const kdf = JSON.parse(user.password_kdf) as PasswordKdf;
   try {
-    const privateKey = unwrapPrivateKey(user.private_key_by_password, await derivePasswordKey(password, kdf), user.id);
-    return { user, privateKey };
+    return unwrapPrivateKey(user.private_key_by_password, await derivePasswordKey(password, kdf), user.id);
   } catch (error) {
-    if (error instanceof DecryptionFailed) return { user, privateKey: null };
+    if (error instanceof DecryptionFailed) return null;
     throw error;
   }
 }
 
-export async function loginStaff(ctx: AppContext, email: string, password: string) {
-  const unlocked = await unlockWithPassword(ctx, email, password);
-  return inTransaction(ctx, async (tx) => {
-    const now = ctx.clock.now();
-    if (!unlocked?.privateKey) {
-      // A failed attempt on a real account is audited against that account; unknown addresses are not recorded.
-      if (unlocked) {
-        await recordAudit(tx, ctx.dialect, now, { actor: { type: 'system' }, action: 'auth.login_failed', targetId: unlocked.user.id });
-      }
-      return null;
-    }
-    const { user, privateKey } = unlocked;
-    const session = await startSession(ctx, tx, 'staff', user.id, privateKey);
-    await recordAudit(tx, ctx.dialect, now, { actor: { type: 'staff', id: user.id }, action: 'auth.login' });
-    return { session, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
-  });
+export interface AuthenticateOptions {
+  /** The route stays open to someone who must still set up a required second factor (enrolment, sign-out, profile). */
+  allowWithoutSecondFactor?: boolean;
 }
 
 /** Resolves a staff cookie to the signed-in person and their unwrapped private key. */
-export async function authenticateStaff(ctx: AppContext, cookieValue: string | undefined): Promise<StaffPrincipal> {
+export async function authenticateStaff(ctx: AppContext, cookieValue: string | undefined, options: AuthenticateOptions = {}): Promise<StaffPrincipal> {
   const session = await openSession<UserPrivateKey>(ctx, 'staff', cookieValue);
   const user = await findUserById(ctx.db, session.subjectId);
   if (!user || user.disabled_at !== null) throw new Unauthenticated();
+  if (!options.allowWithoutSecondFactor && user.totp_confirmed_at === null && (await readStaffPolicy(ctx.db)).totpRequired) {
+    throw new TotpEnrolmentRequired();
+  }
   return { userId: user.id, role: user.role, privateKey: session.key, sessionId: session.id };
 }
 
@@ -132,10 +149,14 @@ export async function logoutEverywhere(ctx: AppContext, principal: StaffPrincipa
   });
 }
 
+export function presentStaff(user: Pick<UserRow, 'id' | 'email' | 'name' | 'role' | 'totp_confirmed_at'>, totpRequired: boolean) {
+  return { id: user.id, email: user.email, name: user.name, role: user.role, totpEnabled: user.totp_confirmed_at !== null, totpRequired };
+}
+
 export async function getStaffProfile(ctx: AppContext, userId: string) {
   const user = await findUserById(ctx.db, userId);
   if (!user) throw new Unauthenticated();
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  return presentStaff(user, (await readStaffPolicy(ctx.db)).totpRequired);
 }
 
 /** Re-wraps the private key under the new password. Cases are not re-encrypted: their keys are wrapped to the key pair. */
@@ -143,10 +164,10 @@ export async function changePassword(ctx: AppContext, principal: Pick<StaffPrinc
   const { userId } = principal;
   const user = await findUserById(ctx.db, userId);
   if (!user) throw new Unauthenticated();
-  const unlocked = await unlockWithPassword(ctx, user.email, currentPassword);
-  if (!unlocked?.privateKey) throw new Unauthenticated('bad_credentials', 'The current password is not right.');
+  const privateKey = await unlockWithPassword(ctx, user, currentPassword);
+  if (!privateKey) throw new Unauthenticated('bad_credentials', 'The current password is not right.');
   const kdf = newPasswordKdf(ctx.config.argon2);
-  const wrapped = wrapPrivateKey(unlocked.privateKey, await derivePasswordKey(newPassword, kdf), userId);
+  const wrapped = wrapPrivateKey(privateKey, await derivePasswordKey(newPassword, kdf), userId);
   await inTransaction(ctx, async (tx) => {
     await updateUserPasswordWrap(tx, userId, { passwordKdf: JSON.stringify(kdf), privateKeyByPassword: wrapped });
     // Whoever else was signed in with the old password is signed out.
@@ -155,7 +176,10 @@ export async function changePassword(ctx: AppContext, principal: Pick<StaffPrinc
   });
 }
 
-/** Sets a new password with the one-time recovery key (for `candor user recover`). */
+/**
+ * Sets a new password with the one-time recovery key (for `candor user reset-password`). The
+ * second factor stays as it was: its secret is sealed under the key pair, which does not change.
+ */
 export async function resetPasswordWithRecoveryKey(ctx: AppContext, email: string, recoveryKey: string, newPassword: string): Promise<void> {
   const user = await findUserByEmail(ctx.db, email);
   if (!user) throw new Unauthenticated('bad_credentials', 'Unknown user or wrong recovery key.');

@@ -1,7 +1,8 @@
+import type { Insertable } from 'kysely';
 import type { Queryable } from '../kernel/database.js';
 import type { SessionsTable } from '../kernel/db-schema.js';
 
-export async function insertSession(db: Queryable, session: SessionsTable): Promise<void> {
+export async function insertSession(db: Queryable, session: Insertable<SessionsTable>): Promise<void> {
   await db.insertInto('sessions').values(session).execute();
 }
 
@@ -24,4 +25,8 @@ export async function deleteSessionsOf(db: Queryable, kind: 'staff' | 'reporter'
   if (except) query = query.where('id', '!=', except);
   const result = await query.executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+export async function touchSession(db: Queryable, id: string, at: string): Promise<void> {
+  await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id).execute();
 }

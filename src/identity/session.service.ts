@@ -17,7 +17,10 @@ import {
 import type { Queryable } from '../kernel/database.js';
 import type { SessionsTable } from '../kernel/db-schema.js';
 import { Unauthenticated } from '../kernel/errors.js';
-import { deleteSession, findSession, insertSession } from './session.repository.js';
+import { deleteSession, findSession, insertSession, touchSession } from './session.repository.js';
+
+/** A staff session's last-seen time is written at most this often, so not every request writes. */
+const TOUCH_EVERY_MS = 60_000;
 
 export type SessionKind = SessionsTable['kind'];
 
@@ -46,6 +49,7 @@ export async function startSession(
     sealed_key: sealKeyForSession(key, token),
     created_at: now.toISOString(),
     expires_at: expiresAt.toISOString(),
+    last_seen_at: now.toISOString(),
   });
   return { token: token.token, expiresAt };
 }
@@ -60,9 +64,20 @@ export async function openSession<K extends UserPrivateKey | CaseKey>(
   if (!token) throw new Unauthenticated();
   const row = await findSession(ctx.db, token.id);
   if (!row || row.kind !== kind || !sessionSecretMatches(token.secret, row.secret_hash)) throw new Unauthenticated();
-  if (row.expires_at <= ctx.clock.now().toISOString()) {
+  const now = ctx.clock.now();
+  if (row.expires_at <= now.toISOString()) {
     await deleteSession(ctx.db, row.id);
     throw new Unauthenticated('session_expired', 'Your session has ended. Please sign in again.');
+  }
+  if (kind === 'staff') {
+    // Idle timeout: a staff session left alone ends, however long it had left.
+    const lastSeen = new Date(row.last_seen_at ?? row.created_at).getTime();
+    const idleMinutes = ctx.config.session.staffIdleMinutes;
+    if (now.getTime() - lastSeen >= idleMinutes * 60_000) {
+      await deleteSession(ctx.db, row.id);
+      throw new Unauthenticated('session_expired', `You were signed out after ${idleMinutes} minutes without activity. Please sign in again.`);
+    }
+    if (now.getTime() - lastSeen >= TOUCH_EVERY_MS) await touchSession(ctx.db, row.id, now.toISOString());
   }
   return { id: row.id, subjectId: row.subject_id, key: openKeyForSession<K>(row.sealed_key, token) };
 }

@@ -44,7 +44,9 @@ export interface Config {
   clocks: ClockDefaults;
   jobs: JobSettings;
   mail: MailSettings;
-  session: { staffTtlMinutes: number; reporterTtlMinutes: number; secureCookies: boolean };
+  session: { staffTtlMinutes: number; staffIdleMinutes: number; reporterTtlMinutes: number; secureCookies: boolean };
+  /** Where people reach this Candor (for links it prints or hands out); null: http://HOST:PORT, or the request's own address. */
+  publicUrl: string | null;
   http: { bodyLimitBytes: number };
   /** Evidence files: per-file and per-case limits in bytes, and the directory their sealed files live in. */
   attachments: { maxFileBytes: number; maxCaseBytes: number; dir: string };
@@ -94,6 +96,8 @@ const EnvSchema = z.object({
     .refine((value) => !value || Buffer.from(value, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)'),
   CANDOR_NOTIFY_KEY_FILE: z.string().optional(),
   CANDOR_STAFF_SESSION_MINUTES: intFromEnv(8 * 60),
+  CANDOR_STAFF_IDLE_MINUTES: intFromEnv(30),
+  CANDOR_PUBLIC_URL: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).optional(),
   CANDOR_REPORTER_SESSION_MINUTES: intFromEnv(30),
   CANDOR_SECURE_COOKIES: z.enum(['true', 'false']).default('false'),
   CANDOR_BODY_LIMIT_BYTES: intFromEnv(1024 * 1024),
@@ -165,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     session: {
       staffTtlMinutes: e.CANDOR_STAFF_SESSION_MINUTES,
+      staffIdleMinutes: e.CANDOR_STAFF_IDLE_MINUTES,
       reporterTtlMinutes: e.CANDOR_REPORTER_SESSION_MINUTES,
       secureCookies: e.CANDOR_SECURE_COOKIES === 'true',
     },
@@ -175,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dir: e.CANDOR_ATTACHMENT_DIR ? path.resolve(e.CANDOR_ATTACHMENT_DIR) : path.join(dataDir, 'attachments'),
     },
     portal: { quickExitUrl: e.CANDOR_QUICK_EXIT_URL },
+    publicUrl: e.CANDOR_PUBLIC_URL ? e.CANDOR_PUBLIC_URL.replace(/\/+$/, '') : null,
     escrow: {
       keyFile: e.CANDOR_ESCROW_KEY_FILE ? path.resolve(e.CANDOR_ESCROW_KEY_FILE) : path.join(dataDir, 'escrow.key'),
       threshold: e.CANDOR_ESCROW_THRESHOLD,

@@ -14,6 +14,7 @@ import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, ran
 import { Transform, type TransformCallback } from 'node:stream';
 import { hashRaw } from '@node-rs/argon2';
 import { ristretto255_oprf, x25519 } from '@noble/curves/ed25519.js';
+import { Secret, TOTP } from 'otpauth';
 import type { Argon2Params } from './config.js';
 import { DecryptionFailed } from './errors.js';
 
@@ -289,6 +290,112 @@ export function openKeyForSession<K extends UserPrivateKey | CaseKey>(sealed: Ui
     `candor/session/${token.id}`,
     'session key',
   ) as K;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff second factor: TOTP (RFC 6238) and single-use recovery codes
+//
+// The TOTP secret is sealed under a key derived from the user's private key, and the recovery
+// codes are stored as HMACs under another key derived from it. Sign-in has the password, which
+// unwraps the private key, so the server can check a code before it opens a session, yet a
+// database dump alone yields neither the secret nor a usable list of codes (see
+// docs/threat-model.md, "Second factor").
+
+/** A TOTP shared secret (plaintext: only ever in memory or shown once at enrolment). */
+export type TotpSecret = Brand<Buffer, 'TotpSecret'>;
+
+const TOTP_PERIOD_SECONDS = 30;
+const TOTP_DIGITS = 6;
+
+export function generateTotpSecret(): TotpSecret {
+  return randomBytes(20) as TotpSecret; // 160 bits, as RFC 4226 recommends for HMAC-SHA1
+}
+
+const otpSecret = (secret: TotpSecret) => new Secret({ buffer: Uint8Array.from(secret).buffer });
+
+function totpFor(secret: TotpSecret, account = '', issuer = 'Candor'): TOTP {
+  return new TOTP({ issuer, label: account, algorithm: 'SHA1', digits: TOTP_DIGITS, period: TOTP_PERIOD_SECONDS, secret: otpSecret(secret) });
+}
+
+/** The secret as base32, for people who type it into their authenticator app. */
+export function totpSecretText(secret: TotpSecret): string {
+  return otpSecret(secret).base32;
+}
+
+/** The otpauth:// URI an authenticator app reads from the QR code. */
+export function totpProvisioningUri(secret: TotpSecret, account: string, issuer: string): string {
+  return totpFor(secret, account, issuer).toString();
+}
+
+/**
+ * Checks a six-digit code at `at`, one time step either side (clock drift). Answers the time step
+ * the code belongs to, so the caller can refuse that step and every earlier one from then on
+ * (replay), or null when the code is not right.
+ */
+export function checkTotpCode(secret: TotpSecret, code: string, at: Date): number | null {
+  const token = code.replace(/\s/g, '');
+  if (!/^\d{6}$/.test(token)) return null;
+  const delta = totpFor(secret).validate({ token, timestamp: at.getTime(), window: 1 });
+  return delta === null ? null : TOTP.counter({ period: TOTP_PERIOD_SECONDS, timestamp: at.getTime() }) + delta;
+}
+
+function totpSealingKey(privateKey: UserPrivateKey): Buffer {
+  return hkdf(privateKey, 'candor/totp-secret');
+}
+
+export function sealTotpSecret(privateKey: UserPrivateKey, userId: string, secret: TotpSecret): Sealed {
+  return aeadEncrypt(totpSealingKey(privateKey), secret, `candor/totp/${userId}`) as Sealed;
+}
+
+/** Opens the TOTP secret with the private key; throws DecryptionFailed on any mismatch. */
+export function openTotpSecret(privateKey: UserPrivateKey, userId: string, sealed: Uint8Array): TotpSecret {
+  return aeadDecrypt(totpSealingKey(privateKey), Buffer.from(sealed), `candor/totp/${userId}`, 'TOTP secret') as TotpSecret;
+}
+
+export const STAFF_RECOVERY_CODE_COUNT = 10;
+
+/** Ten single-use recovery codes, each 50 random bits written as XXXXX-XXXXX (Crockford base32). */
+export function generateStaffRecoveryCodes(count = STAFF_RECOVERY_CODE_COUNT): string[] {
+  return Array.from({ length: count }, () => {
+    const chars = Array.from({ length: 10 }, () => CROCKFORD[randomInt(32)]).join('');
+    return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+  });
+}
+
+/** What a person types (any case, spaces, dashes, O for 0) as the bare code, or null if it cannot be one. */
+export function normalizeStaffRecoveryCode(input: string): string | null {
+  const bare = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  return /^[0-9A-HJKMNP-TV-Z]{10}$/.test(bare) ? bare : null;
+}
+
+/** The stored form of a recovery code: an HMAC under a key derived from the private key. */
+export function hashStaffRecoveryCode(privateKey: UserPrivateKey, userId: string, code: string): Buffer {
+  const bare = normalizeStaffRecoveryCode(code) ?? code;
+  return createHmac('sha256', hkdf(privateKey, 'candor/staff-recovery-codes')).update(`${userId}|${bare}`, 'utf8').digest();
+}
+
+// ---------------------------------------------------------------------------------------------
+// One-time links (first-run setup, staff invitations): 256 random bits in the URL, only a hash stored
+
+export type OneTimeLinkPurpose = 'setup' | 'invitation';
+
+export function newOneTimeToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** The stored form of a one-time token. The token has full entropy, so a plain hash suffices. */
+export function hashOneTimeToken(purpose: OneTimeLinkPurpose, token: string): Buffer {
+  return createHash('sha256').update(`candor/one-time/${purpose}/${token}`, 'utf8').digest();
+}
+
+/** A well-formed one-time token (what newOneTimeToken makes), or null. */
+export function parseOneTimeToken(text: string): string | null {
+  return /^[A-Za-z0-9_-]{43}$/.test(text) ? text : null;
+}
+
+/** Compares two stored hashes in constant time. */
+export function hashesMatch(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,6 +17,42 @@ export interface UsersTable {
   private_key_by_recovery: Buffer;
   created_at: string;
   disabled_at: string | null;
+  /** The TOTP secret, sealed under a key derived from the user's private key; null without a second factor. */
+  totp_sealed: Buffer | null;
+  /** When the second factor was confirmed; a sealed secret without it is an unfinished enrolment. */
+  totp_confirmed_at: string | null;
+  /** The last accepted TOTP time step: a code of that step or earlier is never accepted again. */
+  totp_last_step: number | null;
+  failed_logins: Generated<number>;
+  /** How many times the account was locked since its last successful sign-in (each lock lasts longer). */
+  lockouts: Generated<number>;
+  locked_until: string | null;
+  last_login_at: string | null;
+}
+
+export interface StaffRecoveryCodesTable {
+  user_id: string;
+  /** A keyed hash of the code (the key derives from the user's private key): never the code. */
+  code_hash: Buffer;
+  created_at: string;
+  used_at: string | null;
+}
+
+/** An invited staff member who has not chosen a password yet (and so has no key pair yet). */
+export interface StaffInvitationsTable {
+  /** Becomes the user's id when the invitation is accepted. */
+  id: string;
+  email: string;
+  name: string;
+  role: StaffRole;
+  /** JSON array of channel ids. */
+  channels: string;
+  token_hash: Buffer;
+  created_by: string | null;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  revoked_at: string | null;
 }
 
 export interface ChannelsTable {
@@ -127,6 +163,8 @@ export interface SessionsTable {
   sealed_key: Buffer;
   created_at: string;
   expires_at: string;
+  /** The last request made with the session (staff sessions end after CANDOR_STAFF_IDLE_MINUTES without one). */
+  last_seen_at: string | null;
 }
 
 export interface AuditEventsTable {
@@ -325,6 +363,8 @@ export interface Database {
   escrow_sessions: EscrowSessionsTable;
   escrow_notices: EscrowNoticesTable;
   questionnaires: QuestionnairesTable;
+  staff_recovery_codes: StaffRecoveryCodesTable;
+  staff_invitations: StaffInvitationsTable;
   clock_policies: ClockPoliciesTable;
   clock_holidays: ClockHolidaysTable;
   escalation_ladders: EscalationLaddersTable;

@@ -29,6 +29,8 @@ export interface RouteSpec<A extends AuthKind, B extends z.ZodType, Q extends z.
   summary: string;
   tags: string[];
   auth: A;
+  /** Staff routes only: open to someone who must still set up a second factor an admin requires (enrolment, profile, sign-out). */
+  allowWithoutSecondFactor?: boolean;
   body?: B;
   /** A multipart/form-data body the handler reads as a stream (from `request`); documented only. */
   multipart?: z.ZodType;
