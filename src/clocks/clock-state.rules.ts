@@ -34,6 +34,7 @@ export type CaseClockEvent =
   | { kind: 'feedback' }
   | { kind: 'activity' }
   | { kind: 'investigation-started' }
+  | { kind: 'findings' }
   | { kind: 'closed' }
   | { kind: 'reopened' };
 
@@ -90,6 +91,7 @@ function touchIdle(clock: ClockState | undefined, at: Date, timing: ClockTiming)
  * - activity: the idle alarm resets; an appeal's acknowledge clock (cycle > 1) is met, since the
  *   appeal has been picked up.
  * - investigation-started: the investigation clock starts (a new cycle if it ran before).
+ * - findings: the investigation is over; its clock is met, the idle alarm resets.
  * - closed: every clock is met (a breached one records when it was finally done).
  * - reopened (an appeal): acknowledge, feedback and the idle alarm start a new cycle.
  */
@@ -120,6 +122,10 @@ export function applyClockEvent(clocks: ClockSet, event: CaseClockEvent, at: Dat
     }
     case 'investigation-started':
       set('investigation', restart('investigation', clocks.get('investigation'), at, timing));
+      set('idle', touchIdle(clocks.get('idle'), at, timing));
+      break;
+    case 'findings':
+      set('investigation', meet(clocks.get('investigation'), at));
       set('idle', touchIdle(clocks.get('idle'), at, timing));
       break;
     case 'closed':

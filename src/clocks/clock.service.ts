@@ -43,6 +43,8 @@ export type CaseEvent =
   | { kind: 'feedback' }
   | { kind: 'activity' }
   | { kind: 'investigation-started' }
+  /** The investigation is over (findings recorded, or the case moved to findings): its target is met. */
+  | { kind: 'findings' }
   | { kind: 'closed' }
   | { kind: 'reopened' };
 

@@ -79,6 +79,7 @@ const events: fc.Arbitrary<CaseClockEvent> = fc.constantFrom(
   { kind: 'feedback' },
   { kind: 'activity' },
   { kind: 'investigation-started' },
+  { kind: 'findings' },
   { kind: 'closed' },
   { kind: 'reopened' },
 );
@@ -124,6 +125,7 @@ describe('properties over any sequence of events, sweeps, pauses and resumes', (
           const notWaiting = (clock: ClockState | undefined) => clock === undefined || (clock.state !== 'running' && clock.state !== 'paused');
           if (kind === 'acknowledged') expect(notWaiting(clocks.get('acknowledge'))).toBe(true);
           if (kind === 'feedback') expect(notWaiting(clocks.get('feedback'))).toBe(true);
+          if (kind === 'findings') expect(notWaiting(clocks.get('investigation'))).toBe(true);
           if (kind === 'closed') {
             for (const clock of clocks.values()) expect(isOutstanding(clock) || clock.state === 'paused').toBe(false);
             expect(caseNextDeadline(clocks.values())).toBe(NO_DEADLINE);

@@ -138,8 +138,65 @@ export const clocksAndJobs: MigrationFactory = ({ binary }) => ({
       .addColumn('address_sealed', binary, (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
+
+    await backfillCaseClocks(db, new Date());
   },
   async down() {
     throw new Error('Candor migrations are forward-only.');
   },
 });
+
+/**
+ * Cases already open when clocks arrive get their clocks: acknowledge and feedback to the dates
+ * they were promised, and an idle alarm from now. Their warnings are taken as sent (a late one
+ * would be noise); a deadline already passed breaches on the first sweep. Exported for its test.
+ */
+export async function backfillCaseClocks(db: Kysely<any>, now: Date): Promise<void> {
+  const at = now.toISOString();
+  const idleDue = new Date(now.getTime() + 14 * 86_400_000).toISOString();
+  const open = db.selectFrom('cases').where('closed_at', 'is', null);
+  await db
+    .insertInto('case_clocks')
+    .columns(['case_id', 'kind', 'cycle', 'state', 'started_at', 'due_at', 'met_at', 'paused_ms', 'warned_50_at', 'warned_80_at', 'next_check_at', 'updated_at'])
+    .expression(
+      open.select((eb) => [
+        'id',
+        sql.lit('acknowledge').as('kind'),
+        sql.lit(1).as('cycle'),
+        eb.case().when('acknowledged_at', 'is', null).then(sql.lit('running')).else(sql.lit('met')).end().as('state'),
+        'received_at',
+        'acknowledge_by',
+        'acknowledged_at',
+        sql.lit(0).as('paused_ms'),
+        sql.lit(at).as('warned_50_at'),
+        sql.lit(at).as('warned_80_at'),
+        eb.case().when('acknowledged_at', 'is', null).then(eb.ref('acknowledge_by')).else(sql<string>`NULL`).end().as('next_check_at'),
+        sql.lit(at).as('updated_at'),
+      ]),
+    )
+    .execute();
+  for (const [kind, startedAt, due] of [
+    ['feedback', sql<string>`received_at`, sql<string>`feedback_by`],
+    ['idle', sql<string>`${sql.lit(at)}`, sql<string>`${sql.lit(idleDue)}`],
+  ] as const) {
+    await db
+      .insertInto('case_clocks')
+      .columns(['case_id', 'kind', 'cycle', 'state', 'started_at', 'due_at', 'paused_ms', 'warned_50_at', 'warned_80_at', 'next_check_at', 'updated_at'])
+      .expression(
+        open.select([
+          'id',
+          sql.lit(kind).as('kind'),
+          sql.lit(1).as('cycle'),
+          sql.lit('running').as('state'),
+          startedAt.as('started_at'),
+          due.as('due_at'),
+          sql.lit(0).as('paused_ms'),
+          sql.lit(at).as('warned_50_at'),
+          sql.lit(at).as('warned_80_at'),
+          due.as('next_check_at'),
+          sql.lit(at).as('updated_at'),
+        ]),
+      )
+      .execute();
+  }
+}
