@@ -23,7 +23,7 @@ export const escrowRoutes = [
     ],
     handler: async ({ ctx, body, request }) => {
       const limiter = lodgingThrottleFor(ctx);
-      const { receipt } = await lodgeEntry(ctx, body, { limiter, key: limiter.keyFor(request.ip) });
+      const { receipt } = await lodgeEntry(ctx, body, { throttle: { limiter, key: limiter.keyFor(request.ip) } });
       return { receipt };
     },
   }),

@@ -100,12 +100,29 @@ export async function storeEntry(ctx: AppContext, runtime: EscrowRuntime, prepar
   });
 }
 
+export class AlreadyHeld extends Conflict {
+  constructor() {
+    super('already_held', 'This entry is held already; its receipt was shown when it was sent.');
+  }
+}
+
+export interface LodgeOptions {
+  throttle?: { limiter: LodgingThrottle; key: string };
+  /**
+   * The entry's id, chosen by the form it came from (a signed, one-time id): the same form sent
+   * twice (a reload of the receipt page) must not hold two entries, which would match each other.
+   */
+  entryId?: string;
+}
+
 /** Lodges an entry: one receipt, one Argon2id run, and the entry sealed under a fresh key. */
-export async function lodgeEntry(ctx: AppContext, input: LodgeEntry, throttle?: { limiter: LodgingThrottle; key: string }) {
+export async function lodgeEntry(ctx: AppContext, input: LodgeEntry, options: LodgeOptions = {}) {
+  const { throttle } = options;
   throttle?.limiter.check(throttle.key);
   const runtime = await escrowRuntime(ctx);
   const identifiers = canonicalIdentifiers(ctx, input.identifiers);
-  const entryId = randomUUID();
+  const entryId = options.entryId ?? randomUUID();
+  if (options.entryId && (await findEntry(ctx.db, entryId))) throw new AlreadyHeld();
   const entryKey = generateEntryKey();
   const receipt = generateReceipt();
   const secrets = await secretsForNewReceipt(ctx, receipt);
@@ -264,11 +281,13 @@ export async function reportEntry(ctx: AppContext, principal: EscrowPrincipal, c
   if (!entry) throw gone();
   if (entry.case_id) throw new Conflict('already_reported', 'This entry has already been made into a report.');
   const prepared = prepareCase();
-  return submitReport(ctx, reportFromContent(openEntry(entryKey, entryId, entry.content_sealed), category), {
+  const result = await submitReport(ctx, reportFromContent(openEntry(entryKey, entryId, entry.content_sealed), category), {
     prepared,
     alsoInTransaction: async (tx) => {
       if (!(await linkEntryToCase(tx, entryId, prepared.caseId))) throw new Conflict('already_reported', 'This entry has already been made into a report.');
       await recordAudit(tx, ctx.dialect, ctx.clock.now(), { actor: ESCROW_REPORTER, action: 'escrow.report', caseId: prepared.caseId, targetId: entryId });
     },
   });
+  // The case key comes back so that the portal can take the reporter straight to their new report.
+  return { ...result, caseId: prepared.caseId, caseKey: prepared.caseKey };
 }

@@ -61,6 +61,8 @@ function normalizeEmail(value: string): NormalizedIdentifier | null {
 
 function normalizePhone(value: string, region: CountryCode | null): NormalizedIdentifier | IdentifierProblem {
   const international = value.replace(/^\s*00/, '+');
+  // Too few digits to be a number anywhere: say that, rather than ask for a country code.
+  if ((value.match(/\d/g) ?? []).length < 5) return 'phone';
   if (!international.startsWith('+') && region === null) return 'phone_country';
   const parsed = parsePhoneNumberFromString(international, region ?? undefined);
   if (!parsed || !parsed.isPossible()) return 'phone';

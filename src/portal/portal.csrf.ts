@@ -26,7 +26,7 @@ function formSecret(db: Db): Promise<Buffer> {
   return secret;
 }
 
-export type FormPurpose = 'report' | 'followup' | 'case';
+export type FormPurpose = 'report' | 'followup' | 'case' | 'escrow' | 'escrow-return' | 'escrow-entry';
 
 const statement = (purpose: FormPurpose, issuedAt: number, sessionId: string) => `${purpose}|${issuedAt}|${sessionId}`;
 

@@ -22,6 +22,7 @@ import { formTokenIsValid, isCrossSite, issueFormToken } from './portal.csrf.js'
 import { cleanForm, formFieldNames, formToReport, rowsIn, type ReportForm } from './portal.form.js';
 import { errorPage, pageContext, type PageContext } from './portal.layout.js';
 import { readPortalTexts } from './portal.settings.js';
+import { registerEscrowPortal } from './escrow.routes.js';
 import { readMultipartForm } from './portal.uploads.js';
 import { landingPage, receiptPage, reportFormPage, reviewPage, type ChannelView } from './report.views.js';
 
@@ -74,6 +75,8 @@ export async function registerPortal(app: FastifyInstance, ctx: AppContext): Pro
     request.log.error({ errType: error.name, errCode: code, stack: error.stack?.split('\n').slice(0, 8).join('\n') }, 'portal request failed');
     return send(reply, errorPage(current, t('error.generic')), 500);
   });
+
+  await registerEscrowPortal(app, ctx);
 
   app.get('/assets/:name', async (request, reply) => {
     const asset = findAsset((request.params as { name: string }).name);

@@ -37,6 +37,8 @@ ${channel.description ? html`<p>${channel.description}</p>` : null}
 <p class="actions"><a class="button" href="${link(`/c/${channel.slug}/report`, lang)}">${t('landing.start')}</a>
 <a class="button secondary" href="${link('/followup', lang)}">${t('landing.return')}</a></p>
 ${channelChoice}
+<section aria-labelledby="escrow-h"><h2 id="escrow-h">${t('landing.escrow.heading')}</h2><p>${t('landing.escrow.body')}</p>
+<p class="actions"><a class="button secondary" href="${link('/escrow', lang)}">${t('landing.escrow.start')}</a> <a href="${link('/escrow/return', lang)}">${t('landing.escrow.return')}</a></p></section>
 <section aria-labelledby="who-h"><h2 id="who-h">${t('landing.who.heading')}</h2><p>${t('landing.who.body')}</p></section>
 <section aria-labelledby="next-h"><h2 id="next-h">${t('landing.next.heading')}</h2>
 <ol class="steps"><li>${t('landing.next.ack', { days: texts.acknowledgeDays })}</li><li>${t('landing.next.feedback', { months: texts.feedbackMonths })}</li><li>${t('landing.next.receipt')}</li></ol></section>
