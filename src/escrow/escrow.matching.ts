@@ -18,7 +18,6 @@ import {
   openEscrowShare,
   recoverTagKey,
   sealEscrowShare,
-  sealNoticeAddress,
   unwrapEntryKeyForTag,
   wrapEntryKeyForTag,
   wrapEntryKeyForUser,
@@ -30,7 +29,8 @@ import type { Tx } from '../kernel/database.js';
 import type { EscrowTagsTable } from '../kernel/db-schema.js';
 import { openEntry } from './escrow.content.js';
 import type { EscrowRuntime } from './escrow.key.js';
-import { findEntry, insertAccess, insertNotices, listTagShares, lockPool, markEntriesNotified, markPoolMatched } from './escrow.repository.js';
+import { queueMatchNotice } from './escrow.notices.js';
+import { findEntry, insertAccess, listTagShares, lockPool, markEntriesNotified, markPoolMatched } from './escrow.repository.js';
 import type { NormalizedIdentifier } from './identifier.rules.js';
 
 /** Escrow reporters have no identity in Candor; their actions are recorded against the entry. */
@@ -86,8 +86,8 @@ async function heldAccess(tx: Tx, entryIds: string[]): Promise<Set<string>> {
 }
 
 /** Content-free notices for matched entries that left an address and were not told yet. */
-async function recordNotices(ctx: AppContext, tx: Tx, runtime: EscrowRuntime, keys: Map<string, EntryKey>, at: string): Promise<number> {
-  const notices = [];
+async function recordNotices(ctx: AppContext, tx: Tx, runtime: EscrowRuntime, keys: Map<string, EntryKey>, now: Date): Promise<number> {
+  let queued = 0;
   const told: string[] = [];
   for (const [entryId, entryKey] of keys) {
     const entry = await findEntry(tx, entryId);
@@ -95,12 +95,11 @@ async function recordNotices(ctx: AppContext, tx: Tx, runtime: EscrowRuntime, ke
     told.push(entryId);
     const { contactEmail } = openEntry(entryKey, entryId, entry.content_sealed);
     if (!contactEmail) continue;
-    const id = randomUUID();
-    notices.push({ id, entry_id: entryId, address_sealed: sealNoticeAddress(runtime.key, id, contactEmail), created_at: at, sent_at: null });
+    await queueMatchNotice(tx, ctx, runtime, entryId, contactEmail, now);
+    queued += 1;
   }
-  await insertNotices(tx, notices);
-  await markEntriesNotified(tx, told, at);
-  return notices.length;
+  await markEntriesNotified(tx, told, now.toISOString());
+  return queued;
 }
 
 /**
@@ -115,7 +114,7 @@ export async function settleTag(ctx: AppContext, tx: Tx, runtime: EscrowRuntime,
   const counselors = await listActiveUsersByRole(tx, 'counselor');
   const granted = await grantEntryKeys(tx, keys, counselors, at, await heldAccess(tx, [...keys.keys()]));
   if (pool.matched_at === null) await markPoolMatched(tx, pool.id, at);
-  const notices = await recordNotices(ctx, tx, runtime, keys, at);
+  const notices = await recordNotices(ctx, tx, runtime, keys, now);
   await recordAudit(tx, ctx.dialect, now, {
     actor: ESCROW_REPORTER,
     action: pool.matched_at === null ? 'escrow.match' : 'escrow.match.join',

@@ -233,13 +233,13 @@ export interface EscrowSessionsTable {
   expires_at: string;
 }
 
+/** The address for one content-free notice of a match, until the outbox has sent it. */
 export interface EscrowNoticesTable {
   id: string;
   entry_id: string;
-  /** Where to send a content-free notice, sealed under a key derived from the escrow key. */
+  /** Sealed under a key derived from the escrow key. */
   address_sealed: Buffer;
   created_at: string;
-  sent_at: string | null;
 }
 
 export interface SettingsTable {
@@ -325,7 +325,7 @@ export interface JobsTable {
 
 export interface MailOutboxTable {
   id: string;
-  recipient_kind: 'staff' | 'reporter';
+  recipient_kind: 'staff' | 'reporter' | 'escrow';
   user_id: string | null;
   case_id: string | null;
   template: string;

@@ -25,6 +25,7 @@ import {
   type OutboxRow,
 } from './outbox.repository.js';
 import { enqueueJob } from '../jobs/job.service.js';
+import { escrowNoticeAddress, forgetEscrowNotice } from '../escrow/escrow.notices.js';
 
 /** Where the recipient should go; null when the installation's address is not configured. */
 function links(ctx: AppContext) {
@@ -39,6 +40,7 @@ async function recipientAddress(ctx: AppContext, row: OutboxRow): Promise<string
     if (user.disabled_at !== null) return { refused: 'user_disabled' };
     return user.email;
   }
+  if (row.recipient_kind === 'escrow') return (await escrowNoticeAddress(ctx, (JSON.parse(row.params) as MailParams).notice)) ?? { refused: 'no_address' };
   const stored = row.case_id ? await findNotifyAddress(ctx.db, row.case_id) : undefined;
   // The reporter took their address back: the notice is not sent.
   if (!stored || !row.case_id) return { refused: 'no_address' };
@@ -85,6 +87,7 @@ export const sendMailJob = defineJob({
       throw new SmtpRefused(String(code ?? 'error'));
     }
     await markOutboxSent(ctx.db, row.id, ctx.clock.now().toISOString());
+    if (row.recipient_kind === 'escrow') await forgetEscrowNotice(ctx.db, (JSON.parse(row.params) as MailParams).notice);
     ctx.logger.info({ op: 'mail.send', outboxId: row.id, template: row.template }, 'notice sent');
   },
   async onGiveUp(ctx, { outboxId }) {

@@ -3,7 +3,7 @@
  * and by when: never content, names, categories, clock kinds or anything about a case beyond its
  * reference (and to a reporter, not even that). Mail passes through servers Candor does not control.
  */
-export const MAIL_TEMPLATES = ['deadline.warning', 'deadline.missed', 'case.escalated', 'reporter.news'] as const;
+export const MAIL_TEMPLATES = ['deadline.warning', 'deadline.missed', 'case.escalated', 'reporter.news', 'escrow.news'] as const;
 export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
 
 export interface MailParams {
@@ -11,6 +11,8 @@ export interface MailParams {
   ref?: string;
   /** An ISO-8601 time. */
   dueAt?: string;
+  /** An escrow notice id (escrow notices only): where the mailer finds the sealed address. */
+  notice?: string;
 }
 
 export interface RenderedMail {
@@ -42,6 +44,12 @@ export function renderMail(template: MailTemplate, params: MailParams, links: { 
       return {
         subject: `Candor: case ${ref} has been escalated to you`,
         text: `Case ${ref} missed a deadline and has been escalated to you. Please act on it.${staffLink}`,
+      };
+    case 'escrow.news':
+      // The same words whatever happened, and nothing that says the reader left a sealed entry.
+      return {
+        subject: 'You have a new notice',
+        text: `There is news for you. Sign in with your receipt${links.reporter ? `: ${links.reporter}` : '.'}`,
       };
     case 'reporter.news':
       return {

@@ -67,9 +67,12 @@ describe.each(DIALECTS)('escrow: entries that open only when someone else names 
     // Both reporters see the match on their next visit; the one who left an address has a notice waiting.
     expect((await returnVisit(app, marcFirstReceipt)).entry.matched).toBe(true);
     expect((await returnVisit(app, second)).entry.matched).toBe(true);
-    const notices = await app.ctx.db.selectFrom('escrow_notices').select(['address_sealed', 'sent_at']).execute();
+    const notices = await app.ctx.db.selectFrom('escrow_notices').select(['id', 'address_sealed']).execute();
     expect(notices).toHaveLength(1);
     expect(notices[0]!.address_sealed.includes(Buffer.from('first@example.net'))).toBe(false);
+    // Queued in the e-mail outbox (kept there: this installation has no SMTP), naming only the notice.
+    const outbox = await app.ctx.db.selectFrom('mail_outbox').select(['recipient_kind', 'case_id', 'user_id', 'template', 'params', 'state']).execute();
+    expect(outbox).toEqual([{ recipient_kind: 'escrow', case_id: null, user_id: null, template: 'escrow.news', params: JSON.stringify({ notice: notices[0]!.id }), state: 'pending' }]);
 
     // The match and the read are audited; the audit says how many, never who.
     const actions = (await app.ctx.db.selectFrom('audit_events').select(['action', 'details', 'target_id']).execute()).filter((row) => row.action.startsWith('escrow.match'));

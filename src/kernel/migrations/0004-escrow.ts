@@ -67,16 +67,15 @@ export const escrow: MigrationFactory = ({ binary }) => ({
     await db.schema.createIndex('escrow_sessions_expires_idx').on('escrow_sessions').column('expires_at').execute();
     await db.schema.createIndex('escrow_sessions_entry_idx').on('escrow_sessions').column('entry_id').execute();
 
-    // Content-free notices of a match, for whoever sends mail; the address sealed under the escrow key.
+    // The address for one content-free notice of a match, sealed under the escrow key, until the
+    // e-mail outbox has sent it (then the row goes). The outbox row refers to it by id.
     await db.schema
       .createTable('escrow_notices')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('entry_id', 'text', (c) => c.notNull().references('escrow_entries.id'))
       .addColumn('address_sealed', binary, (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())
-      .addColumn('sent_at', 'text')
       .execute();
-    await db.schema.createIndex('escrow_notices_pending_idx').on('escrow_notices').columns(['sent_at', 'created_at']).execute();
     await db.schema.createIndex('escrow_notices_entry_idx').on('escrow_notices').column('entry_id').execute();
   },
   async down() {
