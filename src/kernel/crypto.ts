@@ -10,7 +10,7 @@
  * - Attachments: a fresh key per file, wrapped under the case key; files are sealed and opened as
  *   streams of AES-256-GCM chunks (see the last section).
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { hashRaw } from '@node-rs/argon2';
 import { ristretto255_oprf, x25519 } from '@noble/curves/ed25519.js';
@@ -880,24 +880,35 @@ function entryRecipientKek(shared: Uint8Array, ephemeralPublic: Uint8Array, reci
   return hkdf(Buffer.from(shared), 'candor/wrap/escrow-entry-key/x25519', Buffer.concat([ephemeralPublic, recipientPublic]));
 }
 
+// A match wraps every matched entry key to every counselor inside the lodging's transaction, so
+// X25519 here is Node's native one (RFC 7748, the same function as @noble's, about ten times faster).
+const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+const x25519PublicKeyObject = (raw: Uint8Array) => createPublicKey({ key: Buffer.concat([X25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+const x25519PrivateKeyObject = (raw: Uint8Array) => createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, raw]), format: 'der', type: 'pkcs8' });
+
 /** Wraps a matched entry's key to a counselor's public key (ephemeral-static X25519, as for cases). */
 export function wrapEntryKeyForUser(entryKey: EntryKey, recipient: UserPublicKey, entryId: string): WrappedKey {
-  const ephemeralPrivate = x25519.utils.randomSecretKey();
-  const ephemeralPublic = x25519.getPublicKey(ephemeralPrivate);
-  const kek = entryRecipientKek(x25519.getSharedSecret(ephemeralPrivate, recipient), ephemeralPublic, recipient);
+  const ephemeral = generateKeyPairSync('x25519');
+  const ephemeralPublic = ephemeral.publicKey.export({ format: 'der', type: 'spki' }).subarray(X25519_SPKI_PREFIX.length);
+  const shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: x25519PublicKeyObject(recipient) });
+  const kek = entryRecipientKek(shared, ephemeralPublic, recipient);
   return Buffer.concat([ephemeralPublic, aeadEncrypt(kek, entryKey, `candor/escrow/counselor-key/${entryId}`)]) as WrappedKey;
 }
 
 export function unwrapEntryKeyForUser(wrapped: Uint8Array, privateKey: UserPrivateKey, entryId: string): EntryKey {
   const box = Buffer.from(wrapped);
   const ephemeralPublic = box.subarray(0, 32);
-  let shared: Uint8Array;
+  let shared: Buffer;
+  let ownPublic: Buffer;
   try {
-    shared = x25519.getSharedSecret(privateKey, ephemeralPublic);
+    const own = x25519PrivateKeyObject(privateKey);
+    ownPublic = createPublicKey(own).export({ format: 'der', type: 'spki' }).subarray(X25519_SPKI_PREFIX.length);
+    shared = diffieHellman({ privateKey: own, publicKey: x25519PublicKeyObject(ephemeralPublic) });
   } catch {
     throw new DecryptionFailed('escrow entry key');
   }
-  const kek = entryRecipientKek(shared, ephemeralPublic, x25519.getPublicKey(privateKey));
+  const kek = entryRecipientKek(shared, ephemeralPublic, ownPublic);
   return aeadDecrypt(kek, box.subarray(32), `candor/escrow/counselor-key/${entryId}`, 'escrow entry key') as EntryKey;
 }
 
