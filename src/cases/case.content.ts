@@ -42,3 +42,14 @@ export function sealMessage(key: CaseKey, caseId: string, body: string): Sealed 
 export function openMessage(key: CaseKey, caseId: string, sealed: Uint8Array): string {
   return openCaseContent(key, caseId, 'message', sealed);
 }
+
+/** Staff-written text on a case (reasons, allegations, findings, notes, tasks), sealed like the report. */
+export type CaseTextPurpose = 'transition' | 'allegation' | 'finding' | 'note' | 'task';
+
+export function sealCaseText(key: CaseKey, caseId: string, purpose: CaseTextPurpose, text: string): Sealed {
+  return sealCaseContent(key, caseId, purpose, text);
+}
+
+export function openCaseText(key: CaseKey, caseId: string, purpose: CaseTextPurpose, sealed: Uint8Array): string {
+  return openCaseContent(key, caseId, purpose, sealed);
+}

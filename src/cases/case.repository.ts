@@ -41,22 +41,46 @@ export interface InboxCursor {
   caseId: string;
 }
 
-/** One page of a person's readable cases, most urgent deadline first (keyset pagination). */
-export function listInbox(db: Queryable, userId: string, limit: number, after?: InboxCursor) {
+export interface InboxFilters {
+  status?: string;
+  overdueBefore?: string;
+  notOverdueFrom?: string;
+  channelSlug?: string;
+  category?: string;
+  /** A user id, or null for unassigned cases. */
+  assigneeId?: string | null;
+}
+
+function inboxQuery(db: Queryable, userId: string, filters: InboxFilters) {
   let query = db
     .selectFrom('case_access')
     .innerJoin('cases', 'cases.id', 'case_access.case_id')
-    .select([
-      'cases.id',
-      'cases.ref',
-      'cases.status',
-      'cases.category',
-      'cases.received_at',
-      'cases.acknowledge_by',
-      'case_access.next_deadline_at',
-    ])
+    .innerJoin('channels', 'channels.id', 'cases.channel_id')
     .where('case_access.user_id', '=', userId)
     .where('case_access.active', '=', 1);
+  if (filters.status) query = query.where('cases.status', '=', filters.status);
+  if (filters.category) query = query.where('cases.category', '=', filters.category);
+  if (filters.channelSlug) query = query.where('channels.slug', '=', filters.channelSlug);
+  if (filters.assigneeId === null) query = query.where('cases.assignee_id', 'is', null);
+  else if (filters.assigneeId) query = query.where('cases.assignee_id', '=', filters.assigneeId);
+  if (filters.overdueBefore) query = query.where('case_access.next_deadline_at', '<', filters.overdueBefore);
+  if (filters.notOverdueFrom) query = query.where('case_access.next_deadline_at', '>=', filters.notOverdueFrom);
+  return query;
+}
+
+/** One page of a person's readable cases, most urgent deadline first (keyset pagination). */
+export function listInbox(db: Queryable, userId: string, limit: number, after?: InboxCursor, filters: InboxFilters = {}) {
+  let query = inboxQuery(db, userId, filters).select([
+    'cases.id',
+    'cases.ref',
+    'cases.status',
+    'cases.category',
+    'cases.received_at',
+    'cases.acknowledge_by',
+    'cases.assignee_id',
+    'channels.slug as channel_slug',
+    'case_access.next_deadline_at',
+  ]);
   if (after) {
     query = query.where((eb) =>
       eb.or([
@@ -66,6 +90,20 @@ export function listInbox(db: Queryable, userId: string, limit: number, after?: 
     );
   }
   return query.orderBy('case_access.next_deadline_at').orderBy('case_access.case_id').limit(limit).execute();
+}
+
+/** How many of a person's readable cases are in each status, and how many are overdue (with the same filters). */
+export async function countInbox(db: Queryable, userId: string, filters: InboxFilters, now: string, noDeadline: string) {
+  const byStatus = await inboxQuery(db, userId, filters)
+    .select(['cases.status', (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy('cases.status')
+    .execute();
+  const overdue = await inboxQuery(db, userId, filters)
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('case_access.next_deadline_at', '<', now)
+    .where('case_access.next_deadline_at', '!=', noDeadline)
+    .executeTakeFirst();
+  return { byStatus: Object.fromEntries(byStatus.map((row) => [row.status, Number(row.count)])), overdue: Number(overdue?.count ?? 0) };
 }
 
 export function findCaseByReceiptLookup(db: Queryable, lookup: Buffer) {

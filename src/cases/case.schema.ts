@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CASE_STATUSES, CLOSINGS, FINDINGS } from './case.rules.js';
 import { AttachmentSummary } from '../attachments/attachment.schema.js';
 
 export const MESSAGE_MAX = 20_000;
@@ -10,7 +11,34 @@ export const MessageBody = z
 export const CaseListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
+  status: z.enum(CASE_STATUSES).optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  channel: z.string().max(64).optional(),
+  category: z.string().max(64).optional(),
+  assignee: z.union([z.literal('me'), z.literal('none'), z.uuid()]).optional(),
 });
+
+export const TransitionBody = z
+  .strictObject({
+    to: z.enum(CASE_STATUSES),
+    closing: z.enum(CLOSINGS).optional().describe('Required when closing: how the case ends'),
+    reason: z.string().trim().min(1, 'record why').max(5000),
+  })
+  .meta({ id: 'TransitionBody' });
+
+export const AllegationBody = z.strictObject({ summary: z.string().trim().min(1).max(5000) }).meta({ id: 'AllegationBody' });
+export const FindingBody = z
+  .strictObject({ finding: z.enum(FINDINGS), reasoning: z.string().trim().min(1, 'give the reasoning').max(20_000) })
+  .meta({ id: 'FindingBody' });
+export const NoteBody = z.strictObject({ body: z.string().trim().min(1).max(20_000) }).meta({ id: 'NoteBody' });
+export const TaskBody = z
+  .strictObject({ title: z.string().trim().min(1).max(500), ownerId: z.uuid().optional(), dueAt: z.iso.datetime().optional() })
+  .meta({ id: 'TaskBody' });
+export const TaskPatch = z.strictObject({ done: z.boolean() }).meta({ id: 'TaskPatch' });
+export const AssignBody = z.strictObject({ assigneeId: z.uuid().nullable() }).meta({ id: 'AssignBody' });
+export const AllegationParams = z.strictObject({ id: z.uuid(), allegationId: z.uuid() });
+export const TaskParams = z.strictObject({ id: z.uuid(), taskId: z.uuid() });
+export const AppealBody = z.strictObject({ reason: z.string().trim().min(1).max(20_000) }).meta({ id: 'AppealBody' });
 
 export const CaseIdParams = z.strictObject({ id: z.uuid() });
 
@@ -22,12 +50,19 @@ export const CaseSummary = z
     category: z.string(),
     receivedAt: z.string(),
     acknowledgeBy: z.string(),
+    nextDeadlineAt: z.string().nullable(),
+    channel: z.string(),
+    assigneeId: z.string().nullable(),
     overdue: z.boolean(),
   })
   .meta({ id: 'CaseSummary' });
 
 export const CaseList = z
-  .object({ items: z.array(CaseSummary), nextCursor: z.string().nullable() })
+  .object({
+    items: z.array(CaseSummary),
+    nextCursor: z.string().nullable(),
+    counts: z.object({ total: z.number(), overdue: z.number(), byStatus: z.record(z.string(), z.number()) }),
+  })
   .meta({ id: 'CaseList' });
 
 export const CaseMessage = z

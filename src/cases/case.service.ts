@@ -1,22 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { listCaseAttachments } from '../attachments/attachment.service.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { isOverdue, nextDeadline } from '../clocks/clock.rules.js';
+import { isOverdue } from '../clocks/clock.rules.js';
+import { recordCaseEvent } from '../clocks/clock.service.js';
 import type { StaffPrincipal } from '../identity/identity.service.js';
+import { NO_DEADLINE } from '../kernel/clock.js';
 import { inTransaction, type AppContext } from '../kernel/context.js';
 import { unwrapCaseKeyForUser } from '../kernel/crypto.js';
-import { CaseNotFound, Conflict, ValidationFailed } from '../kernel/errors.js';
+import { CaseNotFound, ValidationFailed } from '../kernel/errors.js';
 import { openIdentity, openMessage, openReport, sealMessage } from './case.content.js';
 import {
   findReadableCase,
   insertMessage,
   listInbox,
   listMessages,
-  markAcknowledged,
   touchCase,
+  countInbox,
   type InboxCursor,
+  type InboxFilters,
 } from './case.repository.js';
-import { assertTransition } from './case.rules.js';
+import { caseWorkView } from './case.work-view.js';
 import { customQuestions } from '../questionnaires/questionnaire.rules.js';
 import { questionnaireVersion } from '../questionnaires/questionnaire.service.js';
 
@@ -47,30 +50,57 @@ function decodeCursor(text: string): InboxCursor {
   throw new ValidationFailed({ cursor: ['is not a cursor this server gave out'] });
 }
 
-/** A page of the cases this person may read, most urgent deadline first. Metadata only: no content is opened. */
-export async function listCasesForStaff(ctx: AppContext, principal: StaffPrincipal, limit: number, cursor?: string) {
-  const after = cursor === undefined ? undefined : decodeCursor(cursor);
+export interface CaseListOptions {
+  limit: number;
+  cursor?: string;
+  status?: string;
+  overdue?: 'true' | 'false';
+  channel?: string;
+  category?: string;
+  assignee?: string;
+}
+
+/** A page of the cases this person may read, most urgent deadline first, with counts. Metadata only: no content is opened. */
+export async function listCasesForStaff(ctx: AppContext, principal: StaffPrincipal, options: CaseListOptions) {
+  const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
   const now = ctx.clock.now();
-  const rows = await inTransaction(ctx, async (tx) => {
-    const page = await listInbox(tx, principal.userId, limit + 1, after);
+  const filters: InboxFilters = {
+    status: options.status,
+    category: options.category,
+    channelSlug: options.channel,
+    assigneeId: options.assignee === undefined ? undefined : options.assignee === 'none' ? null : options.assignee === 'me' ? principal.userId : options.assignee,
+    overdueBefore: options.overdue === 'true' ? now.toISOString() : undefined,
+    notOverdueFrom: options.overdue === 'false' ? now.toISOString() : undefined,
+  };
+  const { rows, counts } = await inTransaction(ctx, async (tx) => {
+    const page = await listInbox(tx, principal.userId, options.limit + 1, after, filters);
+    const tally = await countInbox(tx, principal.userId, filters, now.toISOString(), NO_DEADLINE);
     await recordAudit(tx, ctx.dialect, now, {
       actor: { type: 'staff', id: principal.userId },
       action: 'case.list',
-      details: { count: Math.min(page.length, limit) },
+      details: { count: Math.min(page.length, options.limit) },
     });
-    return page;
+    return { rows: page, counts: tally };
   });
-  const items = rows.slice(0, limit).map((row) => ({
+  const items = rows.slice(0, options.limit).map((row) => ({
     id: row.id,
     ref: row.ref,
     status: row.status,
     category: row.category,
     receivedAt: row.received_at,
     acknowledgeBy: row.acknowledge_by,
+    nextDeadlineAt: row.next_deadline_at === NO_DEADLINE ? null : row.next_deadline_at,
+    channel: row.channel_slug,
+    assigneeId: row.assignee_id,
     overdue: isOverdue(row.next_deadline_at, now),
   }));
-  const last = rows.length > limit ? rows[limit - 1] : undefined;
-  return { items, nextCursor: last ? encodeCursor({ deadline: last.next_deadline_at, caseId: last.id }) : null };
+  const last = rows.length > options.limit ? rows[options.limit - 1] : undefined;
+  const total = Object.values(counts.byStatus).reduce((sum, count) => sum + count, 0);
+  return {
+    items,
+    nextCursor: last ? encodeCursor({ deadline: last.next_deadline_at, caseId: last.id }) : null,
+    counts: { total, overdue: counts.overdue, byStatus: counts.byStatus },
+  };
 }
 
 /**
@@ -121,28 +151,12 @@ export async function getCaseForStaff(ctx: AppContext, principal: StaffPrincipal
       at: message.created_at,
     })),
     attachments: await listCaseAttachments(ctx.db, caseId, caseKey),
+    closing: row.closing,
+    closedAt: row.closed_at,
+    feedbackGivenAt: row.feedback_given_at,
+    assigneeId: row.assignee_id,
+    ...(await caseWorkView(ctx.db, caseId, caseKey, row.status)),
   };
-}
-
-/** Acknowledges receipt: stops the acknowledgement clock and starts the case running against feedback. */
-export async function acknowledgeCase(ctx: AppContext, principal: StaffPrincipal, caseId: string) {
-  const now = ctx.clock.now().toISOString();
-  return inTransaction(ctx, async (tx) => {
-    const row = await findReadableCase(tx, caseId, principal.userId);
-    if (!row) throw new CaseNotFound();
-    assertTransition(row.status, 'acknowledged');
-    const next = nextDeadline({ acknowledgedAt: now, acknowledgeBy: row.acknowledge_by, feedbackBy: row.feedback_by, closedAt: row.closed_at });
-    if (!(await markAcknowledged(tx, caseId, now, next))) {
-      throw new Conflict('invalid_transition', 'The case was acknowledged already.');
-    }
-    await recordAudit(tx, ctx.dialect, new Date(now), {
-      actor: { type: 'staff', id: principal.userId },
-      action: 'case.acknowledge',
-      caseId,
-      details: { from: row.status, to: 'acknowledged', onTime: now <= row.acknowledge_by },
-    });
-    return { id: caseId, status: 'acknowledged', acknowledgedAt: now };
-  });
 }
 
 /** A handler's message to the reporter, sealed under the case key. */
@@ -162,6 +176,7 @@ export async function postHandlerMessage(ctx: AppContext, principal: StaffPrinci
       created_at: at,
     });
     await touchCase(tx, caseId, at);
+    await recordCaseEvent(tx, ctx, caseId, new Date(at), { kind: 'activity' });
     await recordAudit(tx, ctx.dialect, new Date(at), {
       actor: { type: 'staff', id: principal.userId },
       action: 'case.message.create',

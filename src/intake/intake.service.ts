@@ -107,6 +107,10 @@ export async function submitReport(ctx: AppContext, report: SubmitReport, option
         answers: report.answers ?? {},
       }),
       questionnaire_version: questionnaire.version,
+      closing: null,
+      feedback_given_at: null,
+      reopened_at: null,
+      assignee_id: null,
       identity_sealed: report.identity
         ? sealIdentity(caseKey, caseId, { name: report.identity.name, email: report.identity.email ?? null, phone: report.identity.phone ?? null })
         : null,

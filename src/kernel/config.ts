@@ -53,6 +53,7 @@ export interface Config {
   portal: { quickExitUrl: string };
   /** Escrow: the key file kept outside the database, the match threshold, the region national phone numbers are read in. */
   escrow: { keyFile: string; threshold: number; phoneRegion: string | null; lodgingsPerHour: number };
+  cases: { appealWindowDays: number; standardOfProof: string };
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (used in memory for throttling only). */
   trustProxy: boolean;
   logLevel: string;
@@ -104,6 +105,8 @@ const EnvSchema = z.object({
   CANDOR_ATTACHMENT_MAX_FILE_BYTES: intFromEnv(50 * 1024 * 1024),
   CANDOR_ATTACHMENT_MAX_CASE_BYTES: intFromEnv(200 * 1024 * 1024),
   CANDOR_ATTACHMENT_DIR: z.string().optional(),
+  CANDOR_APPEAL_WINDOW_DAYS: intFromEnv(30),
+  CANDOR_STANDARD_OF_PROOF: z.string().min(1).max(100).default('balance-of-probabilities'),
   CANDOR_QUICK_EXIT_URL: z.url({ protocol: /^https?$/ }).default('https://weather.com/'),
   CANDOR_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   CANDOR_ESCROW_KEY_FILE: z.string().optional(),
@@ -180,13 +183,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dir: e.CANDOR_ATTACHMENT_DIR ? path.resolve(e.CANDOR_ATTACHMENT_DIR) : path.join(dataDir, 'attachments'),
     },
     portal: { quickExitUrl: e.CANDOR_QUICK_EXIT_URL },
-    publicUrl: e.CANDOR_PUBLIC_URL ? e.CANDOR_PUBLIC_URL.replace(/\/+$/, '') : null,
     escrow: {
       keyFile: e.CANDOR_ESCROW_KEY_FILE ? path.resolve(e.CANDOR_ESCROW_KEY_FILE) : path.join(dataDir, 'escrow.key'),
       threshold: e.CANDOR_ESCROW_THRESHOLD,
       phoneRegion: e.CANDOR_ESCROW_PHONE_REGION,
       lodgingsPerHour: e.CANDOR_ESCROW_LODGINGS_PER_HOUR,
     },
+    publicUrl: e.CANDOR_PUBLIC_URL ? e.CANDOR_PUBLIC_URL.replace(/\/+$/, '') : null,
+    cases: { appealWindowDays: e.CANDOR_APPEAL_WINDOW_DAYS, standardOfProof: e.CANDOR_STANDARD_OF_PROOF },
     trustProxy: e.CANDOR_TRUST_PROXY === 'true',
     logLevel: e.LOG_LEVEL,
   };

@@ -73,7 +73,7 @@ export function generateCaseKey(): CaseKey {
 }
 
 /** What a sealed value is, bound into its associated data. */
-export type SealPurpose = 'report' | 'identity' | 'message';
+export type SealPurpose = 'report' | 'identity' | 'message' | 'transition' | 'allegation' | 'finding' | 'note' | 'task';
 
 /** Seals a piece of case content (UTF-8 text) under the case key. */
 export function sealCaseContent(key: CaseKey, caseId: string, purpose: SealPurpose, plaintext: string): Sealed {

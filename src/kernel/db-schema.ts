@@ -100,6 +100,64 @@ export interface CasesTable {
   reporter_wrapped_key: Buffer;
   /** The questionnaire version the answers were given under (null: submitted through the API without one). */
   questionnaire_version: number | null;
+  /** How the case closed (see case.rules.ts CLOSINGS); null while open. */
+  closing: string | null;
+  /** When feedback was last given to the reporter. */
+  feedback_given_at: string | null;
+  /** When the case was last reopened on appeal. */
+  reopened_at: string | null;
+  assignee_id: string | null;
+}
+
+export interface CaseTransitionsTable {
+  seq: Generated<number>;
+  id: string;
+  case_id: string;
+  from_status: string;
+  to_status: string;
+  closing: string | null;
+  reason_sealed: Buffer;
+  actor_type: 'staff' | 'reporter' | 'system';
+  actor_id: string | null;
+  at: string;
+}
+
+export interface CaseAllegationsTable {
+  id: string;
+  case_id: string;
+  position: number;
+  summary_sealed: Buffer;
+  /** In the clear: outcome statistics survive the content (see case.rules.ts FINDINGS). */
+  finding: string | null;
+  standard: string | null;
+  reasoning_sealed: Buffer | null;
+  decided_at: string | null;
+  decided_by: string | null;
+  created_at: string;
+}
+
+export interface PortalSubmissionsTable {
+  id: string;
+  created_at: string;
+}
+
+export interface CaseNotesTable {
+  id: string;
+  case_id: string;
+  author_id: string;
+  body_sealed: Buffer;
+  created_at: string;
+}
+
+export interface CaseTasksTable {
+  id: string;
+  case_id: string;
+  title_sealed: Buffer;
+  owner_id: string | null;
+  due_at: string | null;
+  done_at: string | null;
+  created_by: string;
+  created_at: string;
 }
 
 export type AccessGrant = 'handler' | 'oversight';
@@ -365,6 +423,11 @@ export interface Database {
   questionnaires: QuestionnairesTable;
   staff_recovery_codes: StaffRecoveryCodesTable;
   staff_invitations: StaffInvitationsTable;
+  case_transitions: CaseTransitionsTable;
+  case_allegations: CaseAllegationsTable;
+  case_notes: CaseNotesTable;
+  portal_submissions: PortalSubmissionsTable;
+  case_tasks: CaseTasksTable;
   clock_policies: ClockPoliciesTable;
   clock_holidays: ClockHolidaysTable;
   escalation_ladders: EscalationLaddersTable;

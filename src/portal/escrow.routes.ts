@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { EscrowUnavailable } from '../escrow/escrow.key.js';
+import { EscrowUnavailable, escrowRuntime } from '../escrow/escrow.key.js';
 import { AlreadyHeld, addIdentifiers, getEntry, lodgeEntry, reportEntry, setConsent, signInToEntry, signOutOfEntry, withdrawEntry } from '../escrow/escrow.service.js';
 import { ESCROW_COOKIE, authenticateEscrow, startEscrowSession, type EscrowPrincipal } from '../escrow/escrow.session.js';
 import { TooManyEntries, lodgingThrottleFor } from '../escrow/escrow.throttle.js';
@@ -49,6 +49,8 @@ export async function registerEscrowPortal(app: FastifyInstance, ctx: AppContext
   };
   const normalizeOptions = () => ({ phoneRegion: phoneRegion(ctx.config.escrow.phoneRegion) });
   const support = async (lang: PortalLanguage) => (await readPortalTexts(ctx, lang)).supportResources;
+  // The threshold in force (fixed while entries are held); the configured one while escrow is unavailable.
+  const threshold = () => escrowRuntime(ctx).then((runtime) => runtime.threshold, () => ctx.config.escrow.threshold);
 
   async function requireFormToken(request: FastifyRequest, token: unknown, purpose: FormPurpose, binding = '') {
     if (isCrossSite(request) || !(await formTokenIsValid(ctx, token, purpose, binding))) throw new FormExpired();
@@ -66,7 +68,7 @@ export async function registerEscrowPortal(app: FastifyInstance, ctx: AppContext
   async function renderForm(reply: FastifyReply, current: PageContext, form: Record<string, string>, errors: Record<string, MessageKey>) {
     const submission = randomUUID();
     const csrf = await issueFormToken(ctx, 'escrow', submission);
-    return send(reply, escrowFormPage(current, { form, errors, csrf, submission, supportResources: await support(current.lang) }), Object.keys(errors).length > 0 ? 400 : 200);
+    return send(reply, escrowFormPage(current, { form, errors, csrf, submission, supportResources: await support(current.lang), threshold: await threshold() }), Object.keys(errors).length > 0 ? 400 : 200);
   }
 
   app.get('/escrow', (request, reply) => renderForm(reply, page(request), {}, {}));
@@ -137,7 +139,7 @@ export async function registerEscrowPortal(app: FastifyInstance, ctx: AppContext
     }
     const csrf = await issueFormToken(ctx, 'escrow-entry', principal.sessionId);
     const status = extra.errors && Object.keys(extra.errors).length > 0 ? 400 : 200;
-    return send(reply, escrowEntryPage(current, { view, csrf, supportResources: await support(current.lang), ...extra }), status);
+    return send(reply, escrowEntryPage(current, { view, csrf, supportResources: await support(current.lang), threshold: await threshold(), ...extra }), status);
   }
 
   app.get('/escrow/entry', async (request, reply) => {

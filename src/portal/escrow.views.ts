@@ -22,10 +22,12 @@ function identifierRow(page: PageContext, row: number, form: EscrowForm, errors:
   </fieldset>`;
 }
 
-function howItWorks(page: PageContext): Html {
+/** How many entries must name a person before they open: the words differ for two and for more. */
+function howItWorks(page: PageContext, threshold: number): Html {
   const { t } = page;
+  const match = threshold <= 2 ? t('escrow.how.match') : t('escrow.how.matchMany', { n: threshold - 1 });
   return html`<section aria-labelledby="how-h"><h2 id="how-h">${t('escrow.how.heading')}</h2>
-<ul class="choices"><li>${t('escrow.how.sealed')}</li><li>${t('escrow.how.match')}</li><li>${t('escrow.how.control')}</li><li>${t('escrow.how.limits')}</li></ul></section>`;
+<ul class="choices"><li>${t('escrow.how.sealed')}</li><li>${match}</li><li>${t('escrow.how.control')}</li><li>${t('escrow.how.limits')}</li></ul></section>`;
 }
 
 export interface EscrowFormInput {
@@ -35,6 +37,7 @@ export interface EscrowFormInput {
   /** The form's one-time id, which its token is bound to: sent twice, it holds one entry. */
   submission: string;
   supportResources: string | null;
+  threshold: number;
 }
 
 export function escrowFormPage(page: PageContext, input: EscrowFormInput): Html {
@@ -45,7 +48,7 @@ export function escrowFormPage(page: PageContext, input: EscrowFormInput): Html 
     { title: t('escrow.title'), languageLink: (other) => link('/escrow', other) },
     html`<h1>${t('escrow.heading')}</h1>
 <p class="lead">${t('escrow.intro')}</p>
-${howItWorks(page)}
+${howItWorks(page, input.threshold)}
 ${errorSummary(page, errors)}
 <form method="post" action="${link('/escrow', lang)}" class="escrow-form" novalidate>
   <input type="hidden" name="submission" value="${input.submission}">
@@ -108,9 +111,10 @@ export interface EntryPageInput {
   form?: EscrowForm;
   errors?: FormErrors;
   supportResources: string | null;
+  threshold: number;
 }
 
-function statusSection(page: PageContext, view: EntryView, supportResources: string | null): Html {
+function statusSection(page: PageContext, view: EntryView, supportResources: string | null, threshold: number): Html {
   const { t } = page;
   const opened = view.caseRef && view.caseReceipt
     ? html`<p>${t('escrow.entry.caseOpened', { ref: view.caseRef })}</p><p class="receipt" data-case-receipt>${view.caseReceipt.split(' ').map((group) => html`<span>${group}</span> `)}</p>`
@@ -118,7 +122,7 @@ function statusSection(page: PageContext, view: EntryView, supportResources: str
       ? html`<p>${t('escrow.entry.reported', { ref: view.caseRef })}</p>`
       : null;
   return html`<section class="${view.matched ? 'receipt-box' : 'notice'}" aria-labelledby="status-h" data-match="${view.matched ? 'yes' : 'no'}">
-  <h2 id="status-h">${view.matched ? t('escrow.entry.matched') : t('escrow.entry.waiting')}</h2>
+  <h2 id="status-h">${view.matched ? t(threshold <= 2 ? 'escrow.entry.matched' : 'escrow.entry.matchedMany') : t('escrow.entry.waiting')}</h2>
   ${view.matched ? html`<p>${t('escrow.entry.matchedBody')}</p>` : null}
   ${opened}
 </section>
@@ -137,7 +141,7 @@ export function escrowEntryPage(page: PageContext, input: EntryPageInput): Html 
 ${input.notice ? html`<p class="notice" role="status">${t(input.notice)}</p>` : null}
 ${errorSummary(page, errors)}
 <p class="muted">${t('escrow.entry.lodged', { date: formatDate(view.lodgedAt, lang) })}</p>
-${statusSection(page, view, input.supportResources)}
+${statusSection(page, view, input.supportResources, input.threshold)}
 <section aria-labelledby="yours-h"><h2 id="yours-h">${t('escrow.entry.yours')}</h2>
 <dl class="review">
   <div class="review-row"><dt>${t('escrow.entry.named')}</dt><dd>${view.identifiers.map((identifier) => html`<span class="answer">${t(`escrow.kind.${identifier.kind}` as MessageKey)}: ${identifier.value}</span><br>`)}</dd></div>

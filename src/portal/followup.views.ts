@@ -35,6 +35,8 @@ export interface CaseViewInput {
   now: Date;
   messages: { from: 'reporter' | 'handler'; body: string; at: string }[];
   attachments: { filename: string; sizeBytes: number; at: string; metadataRemoved: string[] }[];
+  appealUntil: string | null;
+  fileMb: number;
   csrf: string;
   notice?: MessageKey | null;
   error?: string | null;
@@ -87,7 +89,7 @@ ${input.attachments.length > 0
 <form method="post" action="${link('/my-report/messages', lang)}" enctype="multipart/form-data" class="reply-form">
   <input type="hidden" name="csrf" value="${input.csrf}">
   <input type="hidden" name="lang" value="${lang}">
-  <div class="field"><label for="f-body">${t('case.reply')}</label><textarea id="f-body" name="body" rows="6" maxlength="20000"></textarea></div>
+  <div class="field"><label for="f-body">${t('case.reply')}</label><p class="help" id="f-body-help">${t('case.reply.help', { fileMb: input.fileMb })}</p><textarea id="f-body" name="body" rows="6" maxlength="20000" aria-describedby="f-body-help"></textarea></div>
   <p class="check"><input type="checkbox" id="keep_original" name="keep_original" value="yes"><label for="keep_original">${t('review.evidence.keep')}</label></p>
   <div class="drop-zone" data-drop-zone>
     <label for="evidence">${t('review.evidence.input')}</label>
@@ -98,6 +100,16 @@ ${input.attachments.length > 0
   <p class="actions"><button type="submit" class="button" data-sending-label="${t('review.sending')}">${t('case.send')}</button></p>
   <div class="progress" hidden><progress max="100" value="0" aria-label="${t('review.sending')}"></progress></div>
 </form>
+${input.appealUntil && input.appealUntil >= input.now.toISOString()
+  ? html`<section class="question" aria-labelledby="appeal-h"><h2 id="appeal-h">${t('case.appeal.heading')}</h2>
+    <p>${t('case.appeal.body', { date: formatDate(input.appealUntil, lang) })}</p>
+    <form method="post" action="${link('/my-report/appeal', lang)}">
+      <input type="hidden" name="csrf" value="${input.csrf}">
+      <input type="hidden" name="lang" value="${lang}">
+      <div class="field"><label for="f-reason">${t('case.appeal.reason')}</label><textarea id="f-reason" name="reason" rows="4" maxlength="20000" required></textarea></div>
+      <p class="actions"><button type="submit" class="button secondary">${t('case.appeal.submit')}</button></p>
+    </form></section>`
+  : null}
 <form method="post" action="${link('/my-report/sign-out', lang)}" class="sign-out">
   <input type="hidden" name="csrf" value="${input.csrf}">
   <button type="submit" class="button secondary">${t('case.signOut')}</button>

@@ -46,10 +46,11 @@ export interface RadioGroupOptions {
 
 export function radioGroup(page: PageContext, options: RadioGroupOptions): Html {
   const id = `f-${options.name}`;
-  return html`<fieldset class="radios${options.error ? ' has-error' : ''}" id="${id}"${options.help ? html` aria-describedby="${id}-help"` : ''}>
+  const describedBy = [options.help ? `${id}-help` : '', options.error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return html`<fieldset class="radios${options.error ? ' has-error' : ''}" id="${id}"${describedBy ? html` aria-describedby="${describedBy}"` : ''}>
     <legend>${options.legend} <span class="muted">${page.t('form.optional')}</span></legend>
     ${options.help ? html`<p class="help" id="${id}-help">${options.help}</p>` : ''}
-    ${options.error ? html`<p class="error">${page.t(options.error)}</p>` : ''}
+    ${options.error ? html`<p class="error" id="${id}-error">${page.t(options.error)}</p>` : ''}
     ${options.options.map(
       (option) => html`<div class="radio"><input type="radio" id="${id}-${option.value}" name="${options.name}" value="${option.value}"${option.value === options.value ? html` checked` : ''}><label for="${id}-${option.value}">${option.label}</label></div>`,
     )}

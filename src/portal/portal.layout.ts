@@ -52,7 +52,7 @@ export function layout(page: PageContext, options: LayoutOptions, body: Html): H
     <a class="brand" href="${link('/', lang)}">${t('site.title')}</a>
     <a class="quick-exit" href="${page.quickExitUrl}" rel="noreferrer noopener" data-quick-exit>${t('exit.button')}</a>
   </div>
-  <p class="exit-hint">${t('exit.hint')}</p>
+  <p class="exit-hint" hidden data-needs-script>${t('exit.hint')}</p>
   ${languages}
 </header>
 <main id="main" tabindex="-1">

@@ -2,8 +2,10 @@
  * The reporter portal: server-rendered pages that work with JavaScript off. Nothing is stored and
  * no cookie is set until the reporter sends a report or signs in with a receipt.
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { caseAttachmentBytes, discardAttachments, listCaseAttachments, recordAttachments } from '../attachments/attachment.service.js';
+import { appealAsReporter } from '../cases/lifecycle.service.js';
 import { findChannelBySlug, listChannels } from '../channels/channel.repository.js';
 import { SubmitReportBody } from '../intake/intake.schema.js';
 import { prepareCase, submitReport } from '../intake/intake.service.js';
@@ -27,6 +29,9 @@ import { readMultipartForm } from './portal.uploads.js';
 import { landingPage, receiptPage, reportFormPage, reviewPage, type ChannelView } from './report.views.js';
 
 const MB = 1024 * 1024;
+
+/** The same reviewed form sent twice (a reload of the receipt page): the report exists already. */
+class AlreadySent extends Error {}
 
 class FormExpired extends DomainError {
   constructor() {
@@ -129,6 +134,7 @@ export async function registerPortal(app: FastifyInstance, ctx: AppContext): Pro
     const outcome = formToReport(form, slug, questionnaire.version, questionnaire.definition);
     if (!outcome.report) return renderForm(request, reply, slug, form, outcome.errors, body);
     const texts = await readPortalTexts(ctx, current.lang);
+    const submission = randomUUID();
     return send(
       reply,
       reviewPage(current, {
@@ -137,7 +143,8 @@ export async function registerPortal(app: FastifyInstance, ctx: AppContext): Pro
         definition: questionnaire.definition,
         form,
         errors: {},
-        csrf: await issueFormToken(ctx, 'report'),
+        submission,
+        csrf: await issueFormToken(ctx, 'report', submission),
         supportResources: texts.supportResources,
         fileMb: Math.round(ctx.config.attachments.maxFileBytes / MB),
         caseMb: Math.round(ctx.config.attachments.maxCaseBytes / MB),
@@ -160,11 +167,12 @@ export async function registerPortal(app: FastifyInstance, ctx: AppContext): Pro
     const channel = await findChannelBySlug(ctx.db, slug);
     const prepared = prepareCase();
     const { fields, files } = await readMultipartForm(ctx, request, async (early) => {
-      await requireFormToken(request, early.csrf, 'report');
+      await requireFormToken(request, early.csrf, 'report', early.submission ?? '');
       return { ...prepared, remainingCaseBytes: ctx.config.attachments.maxCaseBytes };
     });
     try {
-      await requireFormToken(request, fields.csrf, 'report');
+      await requireFormToken(request, fields.csrf, 'report', fields.submission ?? '');
+      const submission = fields.submission ?? '';
       const current = page(request, fields);
       if (!channel) return send(reply, errorPage(current, current.t('error.notFound')), 404);
       const questionnaire = await questionnaireFor(channel.id, fields.questionnaire_version);
@@ -175,10 +183,21 @@ export async function registerPortal(app: FastifyInstance, ctx: AppContext): Pro
         return renderForm(request, reply, slug, form, outcome.errors, fields);
       }
       const report = SubmitReportBody.parse(outcome.report);
-      const result = await submitReport(ctx, report, {
-        prepared,
-        alsoInTransaction: (tx) => recordAttachments(tx, ctx, { caseId: prepared.caseId, uploadedBy: { type: 'reporter' }, attachments: files }),
-      });
+      let result: Awaited<ReturnType<typeof submitReport>>;
+      try {
+        result = await submitReport(ctx, report, {
+          prepared,
+          alsoInTransaction: async (tx) => {
+            if (await tx.selectFrom('portal_submissions').select('id').where('id', '=', submission).executeTakeFirst()) throw new AlreadySent();
+            await tx.insertInto('portal_submissions').values({ id: submission, created_at: ctx.clock.now().toISOString() }).execute();
+            await recordAttachments(tx, ctx, { caseId: prepared.caseId, uploadedBy: { type: 'reporter' }, attachments: files });
+          },
+        });
+      } catch (error) {
+        if (!(error instanceof AlreadySent)) throw error;
+        await discardAttachments(ctx, files);
+        return send(reply, followupPage(current, { csrf: await issueFormToken(ctx, 'followup'), notice: 'receipt.alreadySent' }), 409);
+      }
       // The reporter may go straight on to their report: the one moment a cookie is set without a receipt typed in.
       const session = await startSession(ctx, ctx.db, 'reporter', prepared.caseId, prepared.caseKey);
       setSessionCookie(reply, ctx, REPORTER_COOKIE, session);
@@ -250,8 +269,9 @@ export async function registerPortal(app: FastifyInstance, ctx: AppContext): Pro
         feedbackAt: view.feedbackAt,
         now: ctx.clock.now(),
         attachments: attachments.filter((file) => file.uploadedBy === 'reporter'),
+        fileMb: Math.round(ctx.config.attachments.maxFileBytes / MB),
         csrf: await issueFormToken(ctx, 'case', principal.sessionId),
-        notice: query.sent === '1' ? 'case.sent' : null,
+        notice: query.sent === '1' ? 'case.sent' : query.appealed === '1' ? 'case.appeal.sent' : null,
       }),
     );
   });
@@ -278,6 +298,18 @@ export async function registerPortal(app: FastifyInstance, ctx: AppContext): Pro
       await discardAttachments(ctx, files);
       throw error;
     }
+  });
+
+  app.post('/my-report/appeal', async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const current = page(request, body);
+    const principal = await reporterOrRedirect(request, reply, current.lang);
+    if (!principal) return reply;
+    await requireFormToken(request, body.csrf, 'case', principal.sessionId);
+    const reason = typeof body.reason === 'string' ? body.reason.trim().slice(0, 20_000) : '';
+    if (reason === '') return reply.redirect(`/my-report?lang=${current.lang}`, 303);
+    await appealAsReporter(ctx, principal, reason);
+    return reply.redirect(`/my-report?lang=${current.lang}&appealed=1`, 303);
   });
 
   app.post('/my-report/sign-out', async (request, reply) => {

@@ -198,6 +198,8 @@ ${errorSummary(page, errors)}
 }
 
 export interface ReviewPageInput extends FormPageInput {
+  /** Identifies this reviewed form, so that sending it twice files one report. */
+  submission: string;
   fileMb: number;
   caseMb: number;
   fieldNames: string[];
@@ -252,6 +254,7 @@ ${form.safety === 'no' ? supportBox(page, input.supportResources, true) : null}
   <input type="hidden" name="csrf" value="${input.csrf}">
   <input type="hidden" name="lang" value="${lang}">
   <input type="hidden" name="questionnaire_version" value="${input.version}">
+  <input type="hidden" name="submission" value="${input.submission}">
   ${hiddenFields(form, input.fieldNames)}
   <section class="question evidence" aria-labelledby="evidence-h"><h2 id="evidence-h">${t('review.evidence.heading')}</h2>
     <p class="help" id="evidence-help">${t('review.evidence.help', { fileMb: input.fileMb, caseMb: input.caseMb })} ${t('review.evidence.strip')}</p>

@@ -1,4 +1,5 @@
-import { MessageBody } from '../cases/case.schema.js';
+import { AppealBody, MessageBody } from '../cases/case.schema.js';
+import { appealAsReporter } from '../cases/lifecycle.service.js';
 import { route } from '../kernel/http/route.js';
 import { REPORTER_COOKIE, clearSessionCookie, setSessionCookie } from '../kernel/http/cookies.js';
 import { receiptThrottleFor } from './receipt.throttle.js';
@@ -6,6 +7,19 @@ import { ReporterCase, ReporterSessionBody } from './reporter.schema.js';
 import { endReporterSession, getReporterCase, postReporterMessage, startReporterSession } from './reporter.service.js';
 
 export const reporterRoutes = [
+  route({
+    method: 'POST',
+    url: '/api/v1/reporter/appeal',
+    summary: 'Appeal a closed case within the appeal window; it goes back to review',
+    tags: ['reporter'],
+    auth: 'reporter',
+    body: AppealBody,
+    errors: [
+      { status: 409, code: 'invalid_transition' },
+      { status: 409, code: 'appeal_window_closed' },
+    ],
+    handler: ({ ctx, principal, body }) => appealAsReporter(ctx, principal, body.reason),
+  }),
   route({
     method: 'POST',
     url: '/api/v1/reporter/session',

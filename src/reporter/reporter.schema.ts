@@ -11,6 +11,8 @@ export const ReporterCase = z
     status: z.string(),
     receivedAt: z.string(),
     feedbackAt: z.string().nullable(),
+    closedAt: z.string().nullable(),
+    appealUntil: z.string().nullable().describe('Until when the reporter may appeal a closed case'),
     acknowledgeBy: z.string(),
     acknowledgedAt: z.string().nullable(),
     feedbackBy: z.string(),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { listCaseAttachments } from '../attachments/attachment.service.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { addCalendarDays } from '../clocks/clock.rules.js';
 import { openMessage, sealMessage } from '../cases/case.content.js';
 import { findCaseById, findCaseByReceiptLookup, insertMessage, listMessages, touchCase } from '../cases/case.repository.js';
 import { endSession, openSession, startSession } from '../identity/session.service.js';
@@ -78,8 +79,9 @@ export async function getReporterCase(ctx: AppContext, principal: ReporterPrinci
     caseRef: loaded.row.ref,
     status: loaded.row.status,
     receivedAt: loaded.row.received_at,
-    // Recorded feedback arrives with the case lifecycle; until then the feedback clock is only a promise.
-    feedbackAt: null as string | null,
+    feedbackAt: loaded.row.feedback_given_at,
+    closedAt: loaded.row.closed_at,
+    appealUntil: loaded.row.status === 'closed' && loaded.row.closed_at ? addCalendarDays(new Date(loaded.row.closed_at), ctx.config.cases.appealWindowDays).toISOString() : null,
     acknowledgeBy: loaded.row.acknowledge_by,
     acknowledgedAt: loaded.row.acknowledged_at,
     feedbackBy: loaded.row.feedback_by,

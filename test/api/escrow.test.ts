@@ -207,6 +207,8 @@ describe.each(DIALECTS)('escrow with a threshold of three and a lodging limit (%
     expect(await matchedPools(app)).toBe(1);
     const settings = await app.ctx.db.selectFrom('settings').select(['key', 'value']).where('key', '=', 'escrow_threshold').execute();
     expect(settings).toEqual([{ key: 'escrow_threshold', value: '3' }]);
+    // The portal says how many others it waits for.
+    expect(await (await fetch(`${app.baseUrl}/escrow?lang=en`)).text()).toContain('If 2 other people, each in their own entry, name the same person');
   });
 
   it('limits how many entries one client lodges', async () => {

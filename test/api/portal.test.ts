@@ -106,6 +106,20 @@ describe.each(DIALECTS)('the reporter portal over plain HTTP, as a browser witho
     expect(signIn.headers.get('location')).toBe('/my-report?lang=en');
   });
 
+  it('files a reviewed report once, however often the send is repeated (a reload of the receipt page)', async () => {
+    const { html } = await reviewed({ narrative: 'sent once only' });
+    const fields = hiddenFieldsIn(html);
+    const count = async () => (await app.ctx.db.selectFrom('cases').select('id').execute()).length;
+    const before = await count();
+    expect((await postMultipart('/c/general/send', fields)).status).toBe(201);
+    const again = await postMultipart('/c/general/send', fields, [{ name: 'late.txt', body: 'x' }]);
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain('This report was already sent');
+    expect(await count()).toBe(before + 1);
+    // A tampered submission id does not pass the form check.
+    expect((await postMultipart('/c/general/send', { ...fields, submission: 'another' })).status).toBe(403);
+  });
+
   it('sends the form back with its answers and the problems marked, storing nothing', async () => {
     const { review, html } = await reviewed({ narrative: '   ', subject_org_1: 'Northwind', anonymity: 'named', outcome: 'keep my job' });
     expect(review.status).toBe(400);

@@ -84,7 +84,7 @@ describe.each(DIALECTS)('a report from intake to reply (%s)', (dialect) => {
 
     // Every step is in the audit trail of the case.
     const actions = (await app.ctx.db.selectFrom('audit_events').select('action').where('case_id', '=', item.id).orderBy('seq').execute()).map((row) => row.action);
-    expect(actions).toEqual(['report.submit', 'reporter.sign_in', 'reporter.message.create', 'case.read', 'case.acknowledge', 'case.message.create', 'reporter.case.read', 'reporter.sign_out']);
+    expect(actions).toEqual(['report.submit', 'reporter.sign_in', 'reporter.message.create', 'case.read', 'case.transition', 'case.message.create', 'reporter.case.read', 'reporter.sign_out']);
   });
 
   it('refuses a wrong receipt with bad_receipt, and a missing session with 401', async () => {

@@ -3,9 +3,10 @@ import type { Db, Dialect } from '../database.js';
 import { foundation } from './0001-foundation.js';
 import { portal } from './0002-portal.js';
 import { escrow } from './0004-escrow.js';
+import { lifecycle } from './0005-lifecycle.js';
+import { clocksAndJobs } from './0006-clocks-jobs.js';
 import { attachments } from './0003-attachments.js';
 import { staffAuth } from './0007-staff-auth.js';
-import { clocksAndJobs } from './0006-clocks-jobs.js';
 
 /** Column types that differ between the two databases; everything else is portable SQL. */
 export interface ColumnTypes {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0002-portal': portal,
   '0003-attachments': attachments,
   '0004-escrow': escrow,
+  '0005-lifecycle': lifecycle,
   '0006-clocks-jobs': clocksAndJobs,
   '0007-staff-auth': staffAuth,
 };

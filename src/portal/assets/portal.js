@@ -21,6 +21,9 @@
     if (escapes.length >= 3) quickExit();
   });
 
+  // Hints that only hold when this script runs (Esc three times).
+  document.querySelectorAll('[data-needs-script]').forEach(function (el) { el.hidden = false; });
+
   // Show the parts of a form that only matter for some answers (all are visible without script).
   function toggles() {
     document.querySelectorAll('[data-show-when]').forEach(function (el) {
@@ -51,11 +54,15 @@
     update();
   });
 
-  // More people than the rows offered without script.
+  // More people than the rows offered without script; empty extra rows stay out of the way until wanted.
   document.querySelectorAll('[data-add-person]').forEach(function (button) {
     var kind = button.getAttribute('data-add-person');
     var container = button.parentElement;
     button.hidden = false;
+    container.querySelectorAll('fieldset.person').forEach(function (row, index) {
+      var empty = Array.prototype.every.call(row.querySelectorAll('input'), function (input) { return input.value === ''; });
+      if (index > 0 && empty) row.remove();
+    });
     button.addEventListener('click', function () {
       var rows = container.querySelectorAll('fieldset.person');
       if (rows.length >= 20) return;
@@ -142,6 +149,8 @@
         document.open();
         document.write(request.responseText);
         document.close();
+        var main = document.getElementById('main');
+        if (main) main.focus();
       });
       request.addEventListener('error', function () { form.submit(); });
       request.send(new FormData(form));
