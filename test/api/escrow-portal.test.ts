@@ -75,6 +75,7 @@ describe.each(DIALECTS)('the escrow pages over plain HTTP, as a browser without 
       expect(page.setCookie).toBeNull();
     }
     expect((await visitor.get('/escrow?lang=de')).html).toContain('Für mich aufbewahren');
+    expect((await visitor.get('/escrow?lang=en')).html).toContain('If someone else names the same person in their own entry');
     // Not signed in: the entry page sends the visitor to the receipt form.
     const entry = await visitor.get('/escrow/entry?lang=fr');
     expect(entry.status).toBe(303);
