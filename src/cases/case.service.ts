@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { listCaseAttachments } from '../attachments/attachment.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { isOverdue } from '../clocks/clock.rules.js';
-import { recordCaseEvent } from '../clocks/clock.service.js';
+import { clockViewsForCase, escalationsForCase, recordCaseEvent } from '../clocks/clock.service.js';
+import { queueReporterNotice } from '../notifications/notification.service.js';
 import type { StaffPrincipal } from '../identity/identity.service.js';
 import { NO_DEADLINE } from '../kernel/clock.js';
 import { inTransaction, type AppContext } from '../kernel/context.js';
@@ -156,6 +157,8 @@ export async function getCaseForStaff(ctx: AppContext, principal: StaffPrincipal
     feedbackGivenAt: row.feedback_given_at,
     assigneeId: row.assignee_id,
     ...(await caseWorkView(ctx.db, caseId, caseKey, row.status)),
+    clocks: await clockViewsForCase(ctx.db, caseId),
+    escalations: await escalationsForCase(ctx.db, caseId),
   };
 }
 
@@ -177,6 +180,7 @@ export async function postHandlerMessage(ctx: AppContext, principal: StaffPrinci
     });
     await touchCase(tx, caseId, at);
     await recordCaseEvent(tx, ctx, caseId, new Date(at), { kind: 'activity' });
+    await queueReporterNotice(tx, ctx, caseId, new Date(at), `message:${id}`);
     await recordAudit(tx, ctx.dialect, new Date(at), {
       actor: { type: 'staff', id: principal.userId },
       action: 'case.message.create',

@@ -114,6 +114,7 @@ async function applyStep(
     events.push({ kind: 'reopened' });
   } else {
     if (step.to === 'investigation') events.push({ kind: 'investigation-started' });
+    if (step.to === 'findings') events.push({ kind: 'findings' });
   }
   for (const event of events) await recordCaseEvent(tx, ctx, row.id, at, event);
   await recordAudit(tx, ctx.dialect, at, {

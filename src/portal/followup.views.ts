@@ -36,6 +36,7 @@ export interface CaseViewInput {
   messages: { from: 'reporter' | 'handler'; body: string; at: string }[];
   attachments: { filename: string; sizeBytes: number; at: string; metadataRemoved: string[] }[];
   appealUntil: string | null;
+  escalated: boolean;
   fileMb: number;
   csrf: string;
   notice?: MessageKey | null;
@@ -73,7 +74,8 @@ ${input.error ? html`<p class="error-summary" role="alert">${input.error}</p>` :
   <li class="milestone met"><span class="milestone-label">${t('case.received')}</span> <span class="milestone-state">${formatDate(input.receivedAt, lang)}</span></li>
   ${milestone(page, t('case.acknowledged'), input.acknowledgeBy, input.acknowledgedAt, input.now)}
   ${milestone(page, t('case.feedback'), input.feedbackBy, input.feedbackAt, input.now)}
-</ol></section>
+</ol>
+${input.escalated ? html`<p class="notice">${t('case.escalated')}</p>` : null}</section>
 <section aria-labelledby="messages-h"><h2 id="messages-h">${t('case.messages')}</h2>
 ${input.messages.length === 0
   ? html`<p class="muted">${t('case.noMessages')}</p>`

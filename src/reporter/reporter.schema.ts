@@ -11,6 +11,7 @@ export const ReporterCase = z
     status: z.string(),
     receivedAt: z.string(),
     feedbackAt: z.string().nullable(),
+    escalated: z.boolean().describe('The case went up to the next level because a promised date was missed'),
     closedAt: z.string().nullable(),
     appealUntil: z.string().nullable().describe('Until when the reporter may appeal a closed case'),
     acknowledgeBy: z.string(),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { listCaseAttachments } from '../attachments/attachment.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { addCalendarDays } from '../clocks/clock.rules.js';
+import { reporterMilestones } from '../clocks/clock.service.js';
 import { openMessage, sealMessage } from '../cases/case.content.js';
 import { findCaseById, findCaseByReceiptLookup, insertMessage, listMessages, touchCase } from '../cases/case.repository.js';
 import { endSession, openSession, startSession } from '../identity/session.service.js';
@@ -80,6 +81,8 @@ export async function getReporterCase(ctx: AppContext, principal: ReporterPrinci
     status: loaded.row.status,
     receivedAt: loaded.row.received_at,
     feedbackAt: loaded.row.feedback_given_at,
+    // Whether the case climbed the escalation ladder because a promise was missed (never who to).
+    escalated: (await reporterMilestones(ctx.db, caseId, ctx.clock.now())).escalated,
     closedAt: loaded.row.closed_at,
     appealUntil: loaded.row.status === 'closed' && loaded.row.closed_at ? addCalendarDays(new Date(loaded.row.closed_at), ctx.config.cases.appealWindowDays).toISOString() : null,
     acknowledgeBy: loaded.row.acknowledge_by,

@@ -57,11 +57,17 @@ describe.each(DIALECTS)('the case lifecycle (%s)', (dialect) => {
       ['inconclusive', 'balance-of-probabilities'],
     ]);
     expect(detail.nextSteps).toEqual(['review']);
+    // Every clock stopped when what it waited for happened.
+    expect(detail.clocks.map((clock: { kind: string; state: string }) => [clock.kind, clock.state])).toEqual(
+      expect.arrayContaining([['acknowledge', 'met'], ['feedback', 'met']]),
+    );
+    expect(detail.clocks.every((clock: { state: string }) => clock.state !== 'running')).toBe(true);
     expect(detail.timeline.map((entry: { action: string }) => entry.action)).toEqual(expect.arrayContaining(['report.submit', 'case.transition', 'case.allegation.create', 'case.finding', 'case.feedback']));
 
     // The reporter sees the outcome, and that feedback came.
     const view = (await reporter.get('/api/v1/reporter/case')).body;
     expect(view.status).toBe('closed');
+    expect(view.escalated).toBe(false);
     expect(view.feedbackAt).not.toBeNull();
     expect(view.messages.at(-1).body).toBe('We looked into it and acted.');
 
