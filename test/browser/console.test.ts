@@ -4,10 +4,14 @@
  * acknowledges it, messages the reporter and sees the reply arrive; axe-core on every page; and
  * the inbox of a handler with 10,000 cases, timed.
  */
+import { createHash } from 'node:crypto';
+import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/kernel/clock.js';
-import { startTestApp, type TestApp, type TestStaff } from '../support/app.js';
+import { createStaffUser } from '../../src/identity/identity.service.js';
+import type { StaffRole } from '../../src/kernel/db-schema.js';
+import { TEST_PASSWORD, startTestApp, type TestApp, type TestStaff } from '../support/app.js';
 import { HttpClient } from '../support/http-client.js';
 import { LAPTOP, axeViolations, buildConsole, copyCase, describeViolations, launchChromium, screenshot } from './console-support.js';
 
@@ -18,6 +22,7 @@ const LARGE_INBOX = 10_000;
 let app: TestApp;
 let browser: Browser;
 let handler: TestStaff;
+let colleague: TestStaff;
 let admin: TestStaff;
 let overdue: { receipt: string; caseRef: string };
 let fresh: { caseRef: string };
@@ -46,9 +51,20 @@ async function signIn(page: Page, staff: TestStaff): Promise<void> {
   await page.getByRole('heading', { level: 1, name: 'Cases' }).waitFor();
 }
 
+/** The code an authenticator app would show for the secret at the server's "now". */
+function totpCode(secret: string): string {
+  return new TOTP({ secret: Secret.fromBase32(secret.replace(/\s+/g, '')), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: app.clock.now().getTime() });
+}
+
 async function expectAxeClean(page: Page): Promise<void> {
   const violations = await axeViolations(page);
   expect(violations, describeViolations(violations)).toEqual([]);
+}
+
+/** A staff member with a real name (the screenshots show it). */
+async function createNamedStaff(name: string, role: StaffRole, email: string, channel?: string): Promise<TestStaff> {
+  const created = await createStaffUser(app.ctx, { type: 'system', id: 'test' }, { email, name, role, password: TEST_PASSWORD, channel });
+  return { id: created.id, email, password: TEST_PASSWORD, recoveryKey: created.recoveryKey, role };
 }
 
 beforeAll(async () => {
@@ -57,8 +73,9 @@ beforeAll(async () => {
   // browser, on real time, agrees with the server about what is overdue.
   const clock = new ManualClock(new Date(Date.now() - 10 * DAY_MS));
   app = await startTestApp('sqlite', { clock });
-  handler = await app.createStaff('handler', { channel: 'general', email: 'hana.ito@example.org' });
-  admin = await app.createStaff('admin', { email: 'admin@example.org' });
+  handler = await createNamedStaff('Hana Ito', 'handler', 'hana.ito@example.org', 'general');
+  colleague = await createNamedStaff('Tomas Berg', 'handler', 'tomas.berg@example.org', 'general');
+  admin = await createNamedStaff('Ada Admin', 'admin', 'admin@example.org');
   overdue = await app.submitReport({
     category: 'sexual-harassment',
     narrative:
@@ -83,7 +100,7 @@ afterAll(async () => {
 });
 
 describe('staff console', () => {
-  it('takes a handler from sign-in to an acknowledged case and a reply from the reporter', async () => {
+  it('takes a handler through two-step sign-in set-up, to an acknowledged case and a reply from the reporter', async () => {
     const { context, page } = await newPage();
     await page.goto('/console/');
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
@@ -93,6 +110,33 @@ describe('staff console', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('not right');
     await signIn(page, handler);
+
+    // Two-step sign-in, set up from the account page with the secret an authenticator app would scan.
+    await page.getByRole('link', { name: /^Hana Ito/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
+    await page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('img', { name: /QR code/ }).waitFor();
+    await expectAxeClean(page);
+    const secret = (await page.locator('code.secret').textContent()) ?? '';
+    await page.getByLabel('Enter the six-digit code the app shows').fill(totpCode(secret));
+    await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+    const recoveryCodes = page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
+    await expect.poll(() => recoveryCodes.count()).toBe(10);
+    await page.getByLabel('I have stored my recovery codes').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Two-step sign-in is on' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+
+    // Signing in again asks for the code; the one used to confirm may not be replayed, so half a minute passes.
+    app.clock.advance(30_000);
+    await page.getByLabel('E-mail address').fill(handler.email);
+    await page.getByLabel('Password').fill(handler.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Code from your authenticator app').fill(totpCode(secret));
+    await expectAxeClean(page);
+    await page.getByRole('button', { name: 'Verify and sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Cases' }).waitFor();
 
     // The overdue case is at the top, marked as such in words as well as colour.
     const rows = page.locator('table.inbox tbody tr');
@@ -134,7 +178,32 @@ describe('staff console', () => {
     expect(await messages.last().textContent()).toContain('he is away this week');
     expect(await page.locator('[role=status]').allTextContents()).toContain('A new message from the reporter.');
     await expectAxeClean(page);
-    await page.locator('h1').scrollIntoViewIfNeeded();
+
+    // The work on the case: take it, note something internal, move it on with a reason; the timeline keeps it all.
+    await page.getByLabel('Assigned to').selectOption({ label: 'Hana Ito (you)' });
+    await expect.poll(() => page.getByLabel('Assigned to').inputValue()).toBe(handler.id);
+    await page.getByLabel('New note').fill('Reporter is safe this week; the manager is travelling until Friday.');
+    await page.getByRole('button', { name: 'Add the note' }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'Internal notes' }).textContent()).toContain('travelling until Friday');
+    // A file added by the handler: its SHA-256 is shown, and the browser can check a download against it.
+    const evidence = Buffer.from('Hotel receipt, room 412, 14 March: the reporter checked in alone.\n');
+    await page.getByLabel('Add files').setInputFiles({ name: 'hotel-receipt.txt', mimeType: 'text/plain', buffer: evidence });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    const attachments = page.getByRole('region', { name: 'Attachments' });
+    await expect.poll(() => attachments.textContent()).toContain(createHash('sha256').update(evidence).digest('hex'));
+    await attachments.getByRole('button', { name: 'Verify hotel-receipt.txt' }).click();
+    await expect.poll(() => attachments.textContent()).toContain('Verified: the file matches');
+
+    await page.getByLabel('Move the case to').selectOption('assessment');
+    await page.getByLabel('Why', { exact: true }).fill('The account describes sexual harassment by a manager: within scope.');
+    await page.getByRole('button', { name: 'Move to assessment' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 2, name: /^Status:/ }).textContent()).toBe('Status: Assessment');
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    await expect.poll(() => timeline.textContent()).toContain('within scope');
+    expect(await timeline.textContent()).toMatch(/Moved to assessment/);
+    expect(await timeline.textContent()).toMatch(/Message from the reporter/);
+    await expectAxeClean(page);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'console-case.png');
 
     // Back in the inbox the case is no longer overdue.
@@ -150,9 +219,9 @@ describe('staff console', () => {
     await page.getByLabel('E-mail address').waitFor();
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-email');
-    await page.keyboard.type(handler.email);
+    await page.keyboard.type(colleague.email);
     await page.keyboard.press('Tab');
-    await page.keyboard.type(handler.password);
+    await page.keyboard.type(colleague.password);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Cases' }).waitFor();
     // The page heading has focus, so the next Tab starts from the top of the page: the skip link.
@@ -175,7 +244,7 @@ describe('staff console', () => {
     await signIn(page, admin);
     await page.getByRole('heading', { level: 2, name: 'Administrators do not read cases' }).waitFor();
     await expectAxeClean(page);
-    const staffClient = await app.signIn(handler);
+    const staffClient = await app.signIn(colleague);
     const list = await staffClient.get('/api/v1/cases?limit=1');
     await page.goto(`/console/cases/${list.body.items[0].id}`);
     await page.getByRole('heading', { level: 1, name: 'This case is not available to you' }).waitFor();
@@ -184,6 +253,8 @@ describe('staff console', () => {
       ['Administration', 'Users and roles'],
       ['Channels', 'Channels'],
       ['Questionnaires', 'Questionnaires'],
+      ['Clock policies', 'Clock policies'],
+      ['Escalation ladder', 'Escalation ladder'],
       ['Portal texts', 'Portal texts'],
     ] as const) {
       await page.getByRole('link', { name: link, exact: true }).click();
@@ -222,13 +293,36 @@ describe('staff console', () => {
       const wall = Date.now() - started;
       const mark = await page.evaluate(() => performance.getEntriesByName('candor:inbox-rendered')[0]?.startTime ?? Number.NaN);
       timings.push(mark);
-      console.log(`[console] inbox of ${LARGE_INBOX} cases: first page drawn ${Math.round(mark)} ms after navigation start (${wall} ms wall clock, run ${run + 1})`);
-      expect(mark).toBeLessThan(INBOX_BUDGET_MS);
+      // Where the time went: the page and script, the session check, and the first page of cases from the API.
+      const parts = await page.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .filter((entry) => /\/api\/v1\/(cases|auth\/me)|\.js$/.test(entry.name))
+          .map((entry) => `${new URL(entry.name).pathname.replace(/^.*\//, '')} ${Math.round(entry.startTime)}-${Math.round((entry as unknown as { responseEnd: number }).responseEnd)}`)
+          .join(', '),
+      );
+      console.log(`[console] inbox of ${LARGE_INBOX} cases: first page drawn ${Math.round(mark)} ms after navigation start (${wall} ms wall clock, run ${run + 1}; ${parts} ms)`);
     }
     // Paging on: the next page comes from nextCursor and is appended.
     await page.getByRole('button', { name: /^Show \d+ more$/ }).click();
     await page.locator('table.inbox tbody tr').nth(99).waitFor();
-    expect(Math.min(...timings)).toBeLessThan(INBOX_BUDGET_MS);
+
+    // Counts and filters come from the API; a filter is kept in the address.
+    const counts = page.locator('p.counts');
+    expect(await counts.textContent()).toMatch(/^10,000 cases, [\d,]+ overdue\./);
+    const overdueCount = Number(/([\d,]+) overdue/.exec((await counts.textContent()) ?? '')![1]!.replace(/,/g, ''));
+    expect(overdueCount).toBeGreaterThan(0);
+    await page.getByLabel('Overdue only').check();
+    await expect.poll(() => counts.textContent()).toContain('match the filters');
+    expect(page.url()).toContain('overdue=true');
+    expect(await counts.textContent()).toContain(`${overdueCount.toLocaleString('en')} cases match the filters`);
+    const shown = page.locator('table.inbox tbody tr');
+    expect(await shown.count()).toBe(Math.min(50, overdueCount));
+    expect(await shown.filter({ hasText: 'Overdue' }).count()).toBe(await shown.count());
+    // The median of three loads, so that one load slowed by a busy machine does not decide it.
+    const median = [...timings].sort((x, y) => x - y)[1]!;
+    console.log(`[console] inbox of ${LARGE_INBOX} cases: median ${Math.round(median)} ms to the first page drawn (budget ${INBOX_BUDGET_MS} ms)`);
+    expect(median).toBeLessThan(INBOX_BUDGET_MS);
     expect(problems).toEqual([]);
     await context.close();
   }, 180_000);

@@ -1,14 +1,20 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, SIGNED_OUT_EVENT } from './api/client.js';
 import { auth } from './api/endpoints.js';
 import type { StaffMe } from './api/schema.js';
 import { Loading, PageTitle } from './components/page.js';
-import { AdminPage } from './pages/admin/admin-page.js';
+import { TotpEnrolmentSteps } from './components/totp-enrolment.js';
 import { CasePage } from './pages/case/case-page.js';
-import { InboxPage } from './pages/inbox.js';
+import { PAGE_SIZE, InboxPage, filtersFrom } from './pages/inbox.js';
+import { dropPrefetch, prefetchCases } from './api/prefetch.js';
+import { PausedClocksPage } from './pages/paused-clocks.js';
 import { SignInPage } from './pages/sign-in.js';
 import { Link, navigate, parseLocation, useLocation, type Route } from './router.js';
 import { SessionContext, useSession as useContextSession, type Session } from './session.js';
+
+// Administration and the account page are loaded when first opened: the inbox does not wait for them.
+const AdminPage = lazy(() => import('./pages/admin/admin-page.js').then((module) => ({ default: module.AdminPage })));
+const AccountPage = lazy(() => import('./pages/account.js').then((module) => ({ default: module.AccountPage })));
 
 type SessionState = { kind: 'checking' } | { kind: 'signed-out'; reason?: string } | { kind: 'signed-in'; me: StaffMe };
 
@@ -16,9 +22,14 @@ export function App() {
   const [state, setState] = useState<SessionState>({ kind: 'checking' });
 
   useEffect(() => {
+    const start = parseLocation(location.pathname, location.search);
+    if (start.page === 'inbox') prefetchCases({ limit: PAGE_SIZE, ...filtersFrom(start.search) });
     auth.me().then(
       (me) => setState({ kind: 'signed-in', me }),
-      (error) => setState({ kind: 'signed-out', reason: error instanceof ApiError && error.status !== 401 ? error.message : undefined }),
+      (error) => {
+        dropPrefetch();
+        setState({ kind: 'signed-out', reason: error instanceof ApiError && error.status !== 401 ? error.message : undefined });
+      },
     );
     const onSignedOut = () => setState((current) => (current.kind === 'signed-in' ? { kind: 'signed-out', reason: 'Your session has ended. Please sign in again.' } : current));
     window.addEventListener(SIGNED_OUT_EVENT, onSignedOut);
@@ -31,7 +42,12 @@ export function App() {
     navigate('/', { replace: true });
   }, []);
 
-  const session = useMemo<Session | null>(() => (state.kind === 'signed-in' ? { me: state.me, signOut } : null), [state, signOut]);
+  const refresh = useCallback(async () => {
+    const me = await auth.me();
+    setState({ kind: 'signed-in', me });
+  }, []);
+
+  const session = useMemo<Session | null>(() => (state.kind === 'signed-in' ? { me: state.me, refresh, signOut } : null), [state, refresh, signOut]);
 
   if (state.kind === 'checking') {
     return (
@@ -43,10 +59,30 @@ export function App() {
   if (state.kind === 'signed-out' || !session) {
     return <SignInPage notice={state.kind === 'signed-out' ? state.reason : undefined} onSignedIn={(me) => setState({ kind: 'signed-in', me })} />;
   }
+  // An administrator may require two-step sign-in of everyone; until this person has set it up,
+  // the server opens nothing but enrolment to them, and neither does the console.
+  const mustEnrol = session.me.totpRequired && !session.me.totpEnabled;
+  return <SessionContext.Provider value={session}>{mustEnrol ? <RequiredEnrolment /> : <Shell />}</SessionContext.Provider>;
+}
+
+function RequiredEnrolment() {
+  const { me, refresh, signOut } = useContextSession();
   return (
-    <SessionContext.Provider value={session}>
-      <Shell />
-    </SessionContext.Provider>
+    <main id="main" className="narrow wide-narrow">
+      <p className="brand-block">
+        Candor <span className="brand-sub">staff console</span>
+      </p>
+      <PageTitle title="Set up two-step sign-in">Set up two-step sign-in first</PageTitle>
+      <p>
+        Candor requires a second step at sign-in for everyone who handles reports. Hello {me.name}: set it up now, then the console opens.
+      </p>
+      <TotpEnrolmentSteps onDone={() => void refresh()} />
+      <p>
+        <button type="button" className="link-button" onClick={() => void signOut()}>
+          Sign out
+        </button>
+      </p>
+    </main>
   );
 }
 
@@ -60,7 +96,9 @@ function Shell() {
       </a>
       <TopBar route={route} />
       <main id="main">
-        <RoutePage route={route} />
+        <Suspense fallback={<Loading what="the page" />}>
+          <RoutePage route={route} />
+        </Suspense>
       </main>
     </>
   );
@@ -74,6 +112,10 @@ function RoutePage({ route }: { route: Route }) {
       return <CasePage key={route.id} id={route.id} />;
     case 'admin':
       return <AdminPage section={route.section} />;
+    case 'account':
+      return <AccountPage />;
+    case 'paused-clocks':
+      return <PausedClocksPage />;
     case 'not-found':
       return (
         <>
@@ -102,6 +144,13 @@ function TopBar({ route }: { route: Route }) {
                 Cases
               </Link>
             </li>
+            {me.role === 'oversight' && (
+              <li>
+                <Link to="/paused-clocks" aria-current={route.page === 'paused-clocks' ? 'page' : undefined}>
+                  Paused clocks
+                </Link>
+              </li>
+            )}
             {isAdmin && (
               <li>
                 <Link to="/admin/users" aria-current={route.page === 'admin' ? 'page' : undefined}>
@@ -112,9 +161,9 @@ function TopBar({ route }: { route: Route }) {
           </ul>
         </nav>
         <div className="who">
-          <span>
+          <Link to="/account" aria-current={route.page === 'account' ? 'page' : undefined} className="account-link">
             {me.name} <span className="role">{me.role}</span>
-          </span>
+          </Link>
           <button type="button" className="link-button" onClick={() => void signOut()}>
             Sign out
           </button>

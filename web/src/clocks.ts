@@ -1,9 +1,10 @@
 /**
  * The console's view of a case's clocks: what each clock waits for, since when, until when, and
- * whether it is running, met or breached. Today the API gives the acknowledgement and feedback
- * dates on the case; this is the one place that turns them into clocks.
+ * whether it is running, met, breached or paused. The case page reads them from the clocks API; the
+ * inbox has only the dates on each case summary. This is the one place that turns either into clocks.
  */
-import type { CaseDetail, CaseSummary } from './api/schema.js';
+import type { ApiClockView, CaseDetail, CaseSummary } from './api/schema.js';
+import { clockLabel } from './labels.js';
 
 export type ClockState = 'running' | 'met' | 'breached' | 'paused';
 
@@ -15,6 +16,21 @@ export interface ClockView {
   state: ClockState;
   /** When what the clock waited for happened (met), if it did. */
   stoppedAt: string | null;
+  pausedAt?: string | null;
+  pauseReason?: string | null;
+}
+
+export function clockOfApi(clock: ApiClockView): ClockView {
+  return {
+    kind: clock.kind,
+    label: clockLabel(clock.kind),
+    startedAt: clock.startedAt,
+    dueAt: clock.dueAt,
+    state: clock.state,
+    stoppedAt: clock.metAt,
+    pausedAt: clock.pausedAt,
+    pauseReason: clock.pauseReason,
+  };
 }
 
 /** How far along a clock is, 0..1, at `now`; a met clock is measured at the moment it stopped. */
@@ -32,18 +48,13 @@ export function effectiveState(clock: ClockView, now: number): ClockState {
   return clock.state;
 }
 
+/** The inbox's clock for a case: acknowledgement while unacknowledged, then whatever deadline comes next. */
 export function clocksOfSummary(summary: CaseSummary): ClockView[] {
-  const received = summary.status === 'received';
-  return [
-    {
-      kind: 'acknowledge',
-      label: 'Acknowledge',
-      startedAt: summary.receivedAt,
-      dueAt: summary.acknowledgeBy,
-      state: received ? (summary.overdue ? 'breached' : 'running') : 'met',
-      stoppedAt: null,
-    },
-  ];
+  if (summary.status === 'received') {
+    return [{ kind: 'acknowledge', label: 'Acknowledge', startedAt: summary.receivedAt, dueAt: summary.acknowledgeBy, state: summary.overdue ? 'breached' : 'running', stoppedAt: null }];
+  }
+  if (summary.nextDeadlineAt === null) return [];
+  return [{ kind: 'next', label: 'Next deadline', startedAt: summary.receivedAt, dueAt: summary.nextDeadlineAt, state: summary.overdue ? 'breached' : 'running', stoppedAt: null }];
 }
 
 export function clocksOfCase(detail: CaseDetail): ClockView[] {

@@ -11,6 +11,8 @@ export type Route =
   | { page: 'inbox'; search: URLSearchParams }
   | { page: 'case'; id: string }
   | { page: 'admin'; section: AdminSection }
+  | { page: 'account' }
+  | { page: 'paused-clocks' }
   | { page: 'not-found' };
 
 export const ADMIN_SECTIONS = ['users', 'channels', 'questionnaires', 'clocks', 'ladder', 'portal'] as const;
@@ -21,6 +23,8 @@ export function parseLocation(pathname: string, search: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0) return { page: 'inbox', search: new URLSearchParams(search) };
   if (parts[0] === 'cases' && parts.length === 2) return { page: 'case', id: parts[1]! };
+  if (parts[0] === 'account' && parts.length === 1) return { page: 'account' };
+  if (parts[0] === 'paused-clocks' && parts.length === 1) return { page: 'paused-clocks' };
   if (parts[0] === 'admin') {
     const section = (parts[1] ?? 'users') as AdminSection;
     if (parts.length <= 2 && ADMIN_SECTIONS.includes(section)) return { page: 'admin', section };

@@ -4,6 +4,8 @@ import type { StaffMe } from './api/schema.js';
 
 export interface Session {
   me: StaffMe;
+  /** Reads the account again (after turning two-step sign-in on or off). */
+  refresh(): Promise<void>;
   signOut(): Promise<void>;
 }
 

@@ -14,7 +14,7 @@ export function useApi<T>(load: () => Promise<T>, deps: readonly unknown[]): Loa
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(true);
   const generation = useRef(0);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // `load` is a new function on every render; `deps` say when it asks for something new.
   const run = useCallback(load, deps);
 
   const reload = useCallback(async () => {

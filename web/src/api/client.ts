@@ -28,13 +28,15 @@ function isErrorBody(value: unknown): value is ErrorBody {
 }
 
 export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  const form = body instanceof FormData;
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      // A FormData body is sent as multipart/form-data, with the boundary the browser chooses.
+      headers: body === undefined || form ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : form ? body : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, 'network_error', 'Candor could not be reached. Check the connection and try again.');

@@ -6,12 +6,15 @@ export function describeClock(clock: ClockView, now: number): string {
   const state = effectiveState(clock, now);
   const due = Date.parse(clock.dueAt);
   switch (state) {
-    case 'met':
-      return clock.stoppedAt ? `done ${formatDate(clock.stoppedAt)}` : 'done';
+    case 'met': {
+      if (!clock.stoppedAt) return 'done';
+      const late = Date.parse(clock.stoppedAt) - due;
+      return late > 0 ? `done ${formatDate(clock.stoppedAt)}, ${formatDuration(late)} late` : `done ${formatDate(clock.stoppedAt)}, on time`;
+    }
     case 'breached':
       return `overdue by ${formatDuration(now - due)} (was due ${formatDate(clock.dueAt)})`;
     case 'paused':
-      return `paused (due ${formatDate(clock.dueAt)})`;
+      return `paused${clock.pausedAt ? ` since ${formatDate(clock.pausedAt)}` : ''}${clock.pauseReason ? `: ${clock.pauseReason}` : ''}`;
     case 'running':
       return `${formatDuration(due - now)} left (due ${formatDate(clock.dueAt)})`;
   }

@@ -48,12 +48,3 @@ export function ErrorNotice({ error, action }: { error: unknown; action?: ReactN
     </div>
   );
 }
-
-/** A section that waits for an API the server does not offer yet; says so instead of pretending. */
-export function NotYetAvailable({ what }: { what: string }) {
-  return (
-    <p className="notice">
-      {what} is not available on this Candor server yet.
-    </p>
-  );
-}

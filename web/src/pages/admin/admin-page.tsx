@@ -2,9 +2,11 @@ import { PageTitle } from '../../components/page.js';
 import { Link, type AdminSection } from '../../router.js';
 import { useSession } from '../../session.js';
 import { ChannelsAdmin } from './channels-admin.js';
-import { PendingAdmin } from './pending-admin.js';
+import { ClockPoliciesAdmin } from './clock-policies-admin.js';
+import { LadderAdmin } from './ladder-admin.js';
 import { PortalTextsAdmin } from './portal-texts-admin.js';
 import { QuestionnaireAdmin } from './questionnaire-admin.js';
+import { UsersAdmin } from './users-admin.js';
 
 const SECTIONS: { section: AdminSection; label: string }[] = [
   { section: 'users', label: 'Users and roles' },
@@ -57,10 +59,10 @@ function AdminSectionBody({ section }: { section: AdminSection }) {
     case 'portal':
       return <PortalTextsAdmin />;
     case 'users':
-      return <PendingAdmin what="Managing users and roles from the console" hint="Until then, add users with `candor user add`." />;
+      return <UsersAdmin />;
     case 'clocks':
-      return <PendingAdmin what="Editing clock policies" hint="Until then, the defaults apply: acknowledge within 7 days, feedback within 3 months." />;
+      return <ClockPoliciesAdmin />;
     case 'ladder':
-      return <PendingAdmin what="Editing the escalation ladder" hint="" />;
+      return <LadderAdmin />;
   }
 }

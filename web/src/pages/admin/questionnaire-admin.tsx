@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { channels } from '../../api/endpoints.js';
 import type { BuiltinQuestion, Question, QuestionnaireDefinition } from '../../api/schema.js';
+import { ChannelPicker } from '../../components/channel-picker.js';
 import { ErrorNotice, Loading } from '../../components/page.js';
 import { useApi } from '../../use-api.js';
 
@@ -22,28 +23,7 @@ const BUILTINS = Object.keys(BUILTIN_LABELS) as BuiltinQuestion[];
  * channel's own. Publishing makes a new version; reports already made keep the version they answered.
  */
 export function QuestionnaireAdmin() {
-  const list = useApi(() => channels.list(), []);
-  const [slug, setSlug] = useState<string>();
-  const chosen = slug ?? list.data?.items[0]?.slug;
-  return (
-    <>
-      {list.error !== undefined && <ErrorNotice error={list.error} />}
-      {!list.data && list.error === undefined && <Loading what="channels" />}
-      {list.data && (
-        <div className="field inline-field">
-          <label htmlFor="q-channel">Channel</label>
-          <select id="q-channel" value={chosen} onChange={(event) => setSlug(event.target.value)}>
-            {list.data.items.map((channel) => (
-              <option key={channel.slug} value={channel.slug}>
-                {channel.name}
-              </option>
-            ))}
-          </select>
-        </div>
-      )}
-      {chosen && <QuestionnaireEditor key={chosen} slug={chosen} />}
-    </>
-  );
+  return <ChannelPicker id="q-channel">{(slug) => <QuestionnaireEditor key={slug} slug={slug} />}</ChannelPicker>;
 }
 
 function QuestionnaireEditor({ slug }: { slug: string }) {

@@ -4,9 +4,14 @@ import { cases } from '../../api/endpoints.js';
 import { ErrorNotice, Loading, PageTitle } from '../../components/page.js';
 import { humanize } from '../../format.js';
 import { Link } from '../../router.js';
-import { statusLabel } from '../../statuses.js';
+import { statusLabel } from '../../labels.js';
 import { useApi } from '../../use-api.js';
+import type { CaseWithWork } from '../../api/case-work.js';
 import { AttachmentsSection } from './attachments-section.js';
+import { FindingsSection } from './findings-section.js';
+import { NextStepSection } from './next-step-section.js';
+import { NotesSection } from './notes-section.js';
+import { TasksSection } from './tasks-section.js';
 import { MessagesSection } from './messages-section.js';
 import { PeopleSection } from './people-section.js';
 import { ReportSection } from './report-section.js';
@@ -19,7 +24,9 @@ import { TimelineSection } from './timeline-section.js';
  */
 export function CasePage({ id }: { id: string }) {
   const loaded = useApi(() => cases.get(id), [id]);
-  const { data: detail, error, reload } = loaded;
+  const { error, reload } = loaded;
+  // TEMPORARY cast until CaseDetail's schema describes the work view (see api/case-work.ts).
+  const detail = loaded.data as CaseWithWork | undefined;
 
   const refresh = useCallback(() => reload(), [reload]);
   useEffect(() => {
@@ -35,7 +42,10 @@ export function CasePage({ id }: { id: string }) {
       return (
         <>
           <PageTitle title="Case not available">This case is not available to you</PageTitle>
-          <p>Either there is no such case, or you do not hold a key to it: people in conflict with a case, and administrators, cannot open it.</p>
+          <p>
+            Either there is no such case, or you may not open it: people in conflict with a case hold no key to it, people higher up the escalation
+            ladder may open it only once it has escalated to them, and administrators never can.
+          </p>
           <p>
             <Link to="/">Back to the cases</Link>
           </p>
@@ -67,12 +77,16 @@ export function CasePage({ id }: { id: string }) {
         <div className="case-main">
           <ReportSection detail={detail} />
           <MessagesSection detail={detail} onChanged={refresh} />
+          <FindingsSection detail={detail} onChanged={refresh} />
+          <NotesSection detail={detail} onChanged={refresh} />
           <TimelineSection detail={detail} />
         </div>
         <aside className="case-side" aria-label="Case status and records">
           <StatusPanel detail={detail} onChanged={refresh} />
+          <NextStepSection detail={detail} onChanged={refresh} />
+          <TasksSection detail={detail} onChanged={refresh} />
           <PeopleSection detail={detail} />
-          <AttachmentsSection detail={detail} />
+          <AttachmentsSection detail={detail} onChanged={refresh} />
         </aside>
       </div>
     </>

@@ -11,6 +11,7 @@ export function MessagesSection({ detail, onChanged }: { detail: CaseDetail; onC
   const [checking, setChecking] = useState(false);
   const [error, setError] = useState<unknown>();
   const [announcement, setAnnouncement] = useState('');
+  const [asFeedback, setAsFeedback] = useState(false);
   const seen = useRef(detail.messages.length);
 
   // Says out loud when a refresh brought messages from the reporter.
@@ -29,9 +30,11 @@ export function MessagesSection({ detail, onChanged }: { detail: CaseDetail; onC
     setBusy(true);
     setError(undefined);
     try {
-      await cases.sendMessage(detail.id, { body: draft });
+      if (asFeedback) await cases.giveFeedback(detail.id, { body: draft });
+      else await cases.sendMessage(detail.id, { body: draft });
       setDraft('');
-      setAnnouncement('Message sent to the reporter.');
+      setAsFeedback(false);
+      setAnnouncement(asFeedback ? 'Feedback sent to the reporter.' : 'Message sent to the reporter.');
       await onChanged();
     } catch (caught) {
       setError(caught);
@@ -94,9 +97,18 @@ export function MessagesSection({ detail, onChanged }: { detail: CaseDetail; onC
             onChange={(event) => setDraft(event.target.value)}
           />
         </div>
+        {detail.status !== 'received' && detail.status !== 'closed' && (
+          <div className="check">
+            <input id="f-as-feedback" type="checkbox" checked={asFeedback} aria-describedby="f-as-feedback-help" onChange={(event) => setAsFeedback(event.target.checked)} />
+            <label htmlFor="f-as-feedback">This is feedback on what has been done</label>
+            <span className="help" id="f-as-feedback-help">
+              (meets the feedback promise; needed before closing)
+            </span>
+          </div>
+        )}
         {error !== undefined && !empty && <ErrorNotice error={error} />}
         <button type="submit" className="button" disabled={busy}>
-          {busy ? 'Sending…' : 'Send to the reporter'}
+          {busy ? 'Sending…' : asFeedback ? 'Send feedback to the reporter' : 'Send to the reporter'}
         </button>
       </form>
     </section>

@@ -1,16 +1,21 @@
-import { useState } from 'react';
-import { cases } from '../../api/endpoints.js';
-import type { CaseDetail } from '../../api/schema.js';
+import { useState, type FormEvent } from 'react';
+import { ApiError } from '../../api/client.js';
+import { cases, clocks as clocksApi } from '../../api/endpoints.js';
+import type { CaseClocks, CaseDetail, ClockKind } from '../../api/schema.js';
 import { ClockBar } from '../../components/clock-bar.js';
 import { ErrorNotice } from '../../components/page.js';
-import { clocksOfCase } from '../../clocks.js';
-import { statusLabel } from '../../statuses.js';
+import { clockOfApi, clocksOfCase, type ClockView } from '../../clocks.js';
+import { formatDateTime } from '../../format.js';
+import { clockLabel, statusLabel } from '../../labels.js';
+import { useApi } from '../../use-api.js';
 
-/** Where the case stands, its clocks, and the next step it can take. */
+/** Where the case stands, its clocks (with pause and resume), escalations, and acknowledgement. */
 export function StatusPanel({ detail, onChanged }: { detail: CaseDetail; onChanged(): Promise<unknown> }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState('');
+  // The clock view is its own request (and its own audit entry); reloaded with the case.
+  const clockData = useApi(() => clocksApi.ofCase(detail.id), [detail]);
   const now = Date.now();
 
   async function acknowledge() {
@@ -27,14 +32,37 @@ export function StatusPanel({ detail, onChanged }: { detail: CaseDetail; onChang
     }
   }
 
+  const fromApi: CaseClocks | undefined = clockData.data;
+  const views: ClockView[] = fromApi ? fromApi.clocks.map(clockOfApi) : clocksOfCase(detail);
   return (
     <section className="card" aria-labelledby="status-heading">
       <h2 id="status-heading">Status: {statusLabel(detail.status)}</h2>
-      <div className="clocks">
-        {clocksOfCase(detail).map((clock) => (
-          <ClockBar key={clock.kind} clock={clock} now={now} />
+      <h3 className="visually-hidden">Clocks</h3>
+      <ul className="clocks">
+        {views.map((clock) => (
+          <li key={clock.kind}>
+            <ClockBar clock={clock} now={now} />
+            {fromApi && (clock.state === 'running' || clock.state === 'paused') && (
+              <PauseControl caseId={detail.id} clock={clock} onChanged={clockData.reload} />
+            )}
+          </li>
         ))}
-      </div>
+      </ul>
+      {clockData.error !== undefined && !(clockData.error instanceof ApiError && clockData.error.status === 404) && <ErrorNotice error={clockData.error} />}
+      {fromApi && fromApi.escalations.length > 0 && (
+        <>
+          <h3>Escalations</h3>
+          <ul className="escalations">
+            {fromApi.escalations.map((escalation, index) => (
+              <li key={index}>
+                {escalation.outcome === 'escalated' ? `Escalated to rung ${escalation.rung}` : `Rung ${escalation.rung} skipped (nobody there)`} when the{' '}
+                {clockLabel(escalation.clockKind).toLowerCase()} clock was missed, {formatDateTime(escalation.at)}.
+                {escalation.withoutKey > 0 && ` ${escalation.withoutKey} on that rung hold no key to this case.`}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <p className="visually-hidden" role="status">
         {done}
       </p>
@@ -48,5 +76,77 @@ export function StatusPanel({ detail, onChanged }: { detail: CaseDetail; onChang
         </div>
       )}
     </section>
+  );
+}
+
+/** Pausing needs a reason, which oversight sees; resuming moves the deadline on by the time paused. */
+function PauseControl({ caseId, clock, onChanged }: { caseId: string; clock: ClockView; onChanged(): Promise<unknown> }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>();
+  const kind = clock.kind as ClockKind;
+  const id = `pause-${clock.kind}`;
+
+  async function pause(event: FormEvent) {
+    event.preventDefault();
+    setError(undefined);
+    try {
+      await clocksApi.pause(caseId, kind, { reason });
+      setOpen(false);
+      setReason('');
+      await onChanged();
+    } catch (caught) {
+      setError(caught);
+    }
+  }
+
+  async function resume() {
+    setError(undefined);
+    try {
+      await clocksApi.resume(caseId, kind);
+      await onChanged();
+    } catch (caught) {
+      setError(caught);
+    }
+  }
+
+  if (clock.state === 'paused') {
+    return (
+      <div className="clock-control">
+        <button type="button" className="secondary small-button" onClick={() => void resume()}>
+          Resume the {clock.label.toLowerCase()} clock
+        </button>
+        {error !== undefined && <ErrorNotice error={error} />}
+      </div>
+    );
+  }
+  if (!open) {
+    return (
+      <div className="clock-control">
+        <button type="button" className="link-button small" onClick={() => setOpen(true)} aria-expanded={false}>
+          Pause the {clock.label.toLowerCase()} clock…
+        </button>
+      </div>
+    );
+  }
+  return (
+    <form className="clock-control" onSubmit={pause}>
+      <div className="field">
+        <label htmlFor={id}>Why pause it?</label>
+        <p className="help" id={`${id}-help`}>
+          Oversight sees this reason. No names or case details.
+        </p>
+        <input id={id} type="text" value={reason} aria-describedby={`${id}-help`} onChange={(event) => setReason(event.target.value)} />
+      </div>
+      {error !== undefined && <ErrorNotice error={error} />}
+      <div className="form-actions">
+        <button type="submit" className="secondary small-button">
+          Pause
+        </button>
+        <button type="button" className="link-button small" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+      </div>
+    </form>
   );
 }
