@@ -76,6 +76,7 @@ beforeAll(async () => {
   handler = await createNamedStaff('Hana Ito', 'handler', 'hana.ito@example.org', 'general');
   colleague = await createNamedStaff('Tomas Berg', 'handler', 'tomas.berg@example.org', 'general');
   admin = await createNamedStaff('Ada Admin', 'admin', 'admin@example.org');
+
   overdue = await app.submitReport({
     category: 'sexual-harassment',
     narrative:
@@ -90,7 +91,32 @@ beforeAll(async () => {
   await app.submitReport({ category: 'bullying', narrative: 'My team lead shouts at me in meetings and has started copying HR on every small mistake.' });
   clock.advance(4 * DAY_MS);
   fresh = await app.submitReport({ category: 'fraud', narrative: 'Expense claims for a conference that did not take place.' });
+  const assessed = await app.submitReport({ category: 'discrimination', narrative: 'I was passed over for promotion twice after my pregnancy.' });
+  const closed = await app.submitReport({ category: 'health-safety', narrative: 'The fire exit on floor 3 is blocked by boxes.' });
   clock.set(new Date());
+  // Two cases further along, moved by a colleague, so the inbox shows more than new reports.
+  const colleagueApi = await app.signIn(colleague);
+  const listed = (await colleagueApi.get('/api/v1/cases?limit=10')).body.items as { id: string; ref: string }[];
+  const idOf = (ref: string) => listed.find((item) => item.ref === ref)!.id;
+  for (const [ref, steps] of [
+    [assessed.caseRef, ['acknowledge', 'assessment']],
+    [closed.caseRef, ['acknowledge', 'assessment', 'feedback', 'closed']],
+  ] as const) {
+    const id = idOf(ref);
+    for (const step of steps) {
+      const answer =
+        step === 'acknowledge'
+          ? await colleagueApi.post(`/api/v1/cases/${id}/acknowledge`)
+          : step === 'feedback'
+            ? await colleagueApi.post(`/api/v1/cases/${id}/feedback`, { body: 'We looked into this; facilities have cleared the exit and will check it weekly.' })
+            : await colleagueApi.post(`/api/v1/cases/${id}/transitions`, {
+                to: step,
+                reason: step === 'closed' ? 'A facilities matter, handled by facilities.' : 'Within scope.',
+                ...(step === 'closed' ? { closing: 'referred-elsewhere' } : {}),
+              });
+      expect(answer.status, `${step}: ${JSON.stringify(answer.body)}`).toBeLessThan(300);
+    }
+  }
   browser = await launchChromium();
 }, 180_000);
 
@@ -140,12 +166,13 @@ describe('staff console', () => {
 
     // The overdue case is at the top, marked as such in words as well as colour.
     const rows = page.locator('table.inbox tbody tr');
-    await expect.poll(() => rows.count()).toBe(3);
+    await expect.poll(() => rows.count()).toBe(5);
     await expect.poll(() => rows.first().locator('th').textContent()).toContain(overdue.caseRef);
     expect(await rows.first().textContent()).toMatch(/Overdue/);
     expect(await rows.first().locator('.clock-text').textContent()).toMatch(/^overdue by 3 days/);
-    expect(await rows.last().locator('th').textContent()).toContain(fresh.caseRef);
-    expect(await rows.last().locator('.clock-text').textContent()).toMatch(/^[45] days left/);
+    expect(await rows.nth(2).locator('th').textContent()).toContain(fresh.caseRef);
+    expect(await rows.nth(2).locator('.clock-text').textContent()).toMatch(/^[45] days left/);
+    expect(await rows.last().textContent()).toMatch(/Closed.*No clock running/);
     await expectAxeClean(page);
     await screenshot(page, 'console-inbox.png');
 
@@ -202,6 +229,15 @@ describe('staff console', () => {
     await expect.poll(() => timeline.textContent()).toContain('within scope');
     expect(await timeline.textContent()).toMatch(/Moved to assessment/);
     expect(await timeline.textContent()).toMatch(/Message from the reporter/);
+    // A clock paused with a reason (oversight sees it), then resumed.
+    await page.getByRole('button', { name: 'Pause the feedback clock…' }).click();
+    await page.getByLabel('Why pause it?').fill('Reporter asked us to wait until she is back from leave');
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    const status = page.getByRole('region', { name: /^Status:/ });
+    await expect.poll(() => status.textContent()).toContain('paused since');
+    expect(await status.textContent()).toContain('back from leave');
+    await page.getByRole('button', { name: 'Resume the feedback clock' }).click();
+    await expect.poll(() => status.textContent()).not.toContain('paused since');
     await expectAxeClean(page);
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'console-case.png');

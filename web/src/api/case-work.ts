@@ -1,8 +1,10 @@
 /**
- * TEMPORARY: the work the case API returns with a case (src/cases/case.work-view.ts), typed by hand
- * until CaseDetail's zod schema describes it; then this file goes and ./schema.ts infers it.
+ * TEMPORARY: what GET /api/v1/cases/:id returns beyond CaseDetail's zod schema (the work view of
+ * src/cases/case.work-view.ts, and the case's clocks), typed here by hand until the schema
+ * describes it; then this file goes and ./schema.ts infers it all. The clocks reuse the clock
+ * schema's types.
  */
-import type { CaseDetail, CaseStatus } from './schema.js';
+import type { CaseClocks, CaseDetail, CaseStatus } from './schema.js';
 
 export interface CaseWork {
   closing: string | null;
@@ -24,6 +26,9 @@ export interface CaseWork {
   notes: { id: string; authorId: string; authorName: string | null; body: string; at: string }[];
   tasks: { id: string; title: string; ownerId: string | null; dueAt: string | null; doneAt: string | null }[];
   timeline: { at: string; action: string; actor: string; details: Record<string, unknown> }[];
+  closedAt: string | null;
+  clocks: CaseClocks['clocks'];
+  escalations: CaseClocks['escalations'];
 }
 
 export type CaseWithWork = CaseDetail & CaseWork;

@@ -12,7 +12,6 @@ import type {
   TaskBody,
   TaskPatch,
   TransitionBody,
-  CaseClocks,
   ApiClockView,
   ClockKind,
   ClockPauseList,
@@ -108,7 +107,6 @@ export const users = {
 };
 
 export const clocks = {
-  ofCase: (id: string) => request<CaseClocks>('GET', `${v1}/cases/${enc(id)}/clocks`),
   pause: (id: string, kind: ClockKind, body: PauseClockBody) => request<ApiClockView>('POST', `${v1}/cases/${enc(id)}/clocks/${enc(kind)}/pause`, body),
   resume: (id: string, kind: ClockKind) => request<ApiClockView>('POST', `${v1}/cases/${enc(id)}/clocks/${enc(kind)}/resume`),
   pauses: () => request<ClockPauseList>('GET', `${v1}/oversight/clock-pauses`),

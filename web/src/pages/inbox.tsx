@@ -223,7 +223,7 @@ function InboxRow({ item, now, myId }: { item: CaseSummary; now: number; myId: s
       <td>{statusLabel(item.status)}</td>
       <td>{categoryLabel(item.category)}</td>
       <td>{item.channel}</td>
-      <td>{formatDate(item.receivedAt)}</td>
+      <td className="nowrap">{formatDate(item.receivedAt)}</td>
       <td className="col-clocks">
         {clocks.length === 0 ? (
           <span className="muted">No clock running</span>

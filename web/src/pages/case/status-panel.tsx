@@ -1,21 +1,18 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../../api/client.js';
 import { cases, clocks as clocksApi } from '../../api/endpoints.js';
-import type { CaseClocks, CaseDetail, ClockKind } from '../../api/schema.js';
+import type { CaseWithWork } from '../../api/case-work.js';
+import type { ClockKind } from '../../api/schema.js';
 import { ClockBar } from '../../components/clock-bar.js';
 import { ErrorNotice } from '../../components/page.js';
 import { clockOfApi, clocksOfCase, type ClockView } from '../../clocks.js';
 import { formatDateTime } from '../../format.js';
 import { clockLabel, statusLabel } from '../../labels.js';
-import { useApi } from '../../use-api.js';
 
 /** Where the case stands, its clocks (with pause and resume), escalations, and acknowledgement. */
-export function StatusPanel({ detail, onChanged }: { detail: CaseDetail; onChanged(): Promise<unknown> }) {
+export function StatusPanel({ detail, onChanged }: { detail: CaseWithWork; onChanged(): Promise<unknown> }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState('');
-  // The clock view is its own request (and its own audit entry); reloaded with the case.
-  const clockData = useApi(() => clocksApi.ofCase(detail.id), [detail]);
   const now = Date.now();
 
   async function acknowledge() {
@@ -32,8 +29,9 @@ export function StatusPanel({ detail, onChanged }: { detail: CaseDetail; onChang
     }
   }
 
-  const fromApi: CaseClocks | undefined = clockData.data;
-  const views: ClockView[] = fromApi ? fromApi.clocks.map(clockOfApi) : clocksOfCase(detail);
+  // The clocks come with the case; a case from before the clocks existed has none, and shows its promised dates.
+  const fromApi = detail.clocks.length > 0;
+  const views: ClockView[] = fromApi ? detail.clocks.map(clockOfApi) : clocksOfCase(detail);
   return (
     <section className="card" aria-labelledby="status-heading">
       <h2 id="status-heading">Status: {statusLabel(detail.status)}</h2>
@@ -43,17 +41,16 @@ export function StatusPanel({ detail, onChanged }: { detail: CaseDetail; onChang
           <li key={clock.kind}>
             <ClockBar clock={clock} now={now} />
             {fromApi && (clock.state === 'running' || clock.state === 'paused') && (
-              <PauseControl caseId={detail.id} clock={clock} onChanged={clockData.reload} />
+              <PauseControl caseId={detail.id} clock={clock} onChanged={onChanged} />
             )}
           </li>
         ))}
       </ul>
-      {clockData.error !== undefined && !(clockData.error instanceof ApiError && clockData.error.status === 404) && <ErrorNotice error={clockData.error} />}
-      {fromApi && fromApi.escalations.length > 0 && (
+      {detail.escalations.length > 0 && (
         <>
           <h3>Escalations</h3>
           <ul className="escalations">
-            {fromApi.escalations.map((escalation, index) => (
+            {detail.escalations.map((escalation, index) => (
               <li key={index}>
                 {escalation.outcome === 'escalated' ? `Escalated to rung ${escalation.rung}` : `Rung ${escalation.rung} skipped (nobody there)`} when the{' '}
                 {clockLabel(escalation.clockKind).toLowerCase()} clock was missed, {formatDateTime(escalation.at)}.
