@@ -8,6 +8,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Dialect } from '../../src/kernel/database.js';
+import { undoOnInterrupt } from './cleanup.js';
 
 export const POSTGRES_ADMIN_URL =
   process.env.BENCH_POSTGRES_URL ?? process.env.CANDOR_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -37,26 +38,41 @@ async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T>
 
 export async function createBenchDatabase(dialect: Dialect, purpose: string): Promise<BenchDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `candor-bench-${purpose}-${dialect}-`));
-  const removeDir = () => {
-    if (process.env.BENCH_KEEP_DATA !== '1') fs.rmSync(dataDir, { recursive: true, force: true });
+  const keep = process.env.BENCH_KEEP_DATA === '1';
+  const removeDir = async () => {
+    if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });
   };
   if (dialect === 'sqlite') {
-    return { dialect, url: `sqlite:${path.join(dataDir, 'candor.sqlite')}`, dataDir, dispose: async () => removeDir() };
+    const forget = undoOnInterrupt(removeDir);
+    return {
+      dialect,
+      url: `sqlite:${path.join(dataDir, 'candor.sqlite')}`,
+      dataDir,
+      dispose: async () => {
+        forget();
+        await removeDir();
+      },
+    };
   }
   const name = `candor_bench_${purpose}_${randomBytes(4).toString('hex')}`;
   try {
     await withAdmin((client) => client.query(`CREATE DATABASE ${name}`));
   } catch (error) {
-    removeDir();
+    await removeDir();
     throw error;
   }
+  const drop = async () => {
+    if (!keep) await withAdmin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    await removeDir();
+  };
+  const forget = undoOnInterrupt(drop);
   return {
     dialect,
     url: POSTGRES_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`),
     dataDir,
     dispose: async () => {
-      if (process.env.BENCH_KEEP_DATA !== '1') await withAdmin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-      removeDir();
+      forget();
+      await drop();
     },
   };
 }

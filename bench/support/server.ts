@@ -2,33 +2,15 @@
  * The real server as a child process (`node bin/candor.js serve`), as an operator runs it, on a
  * free loopback port. Its log goes to a file in the data directory, shown if it fails.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { trackChild } from './cleanup.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CANDOR_BIN = path.join(REPO_ROOT, 'bin/candor.js');
-
-/** Children still running, stopped if the bench itself is interrupted. */
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-function trackChild(child: ChildProcess): void {
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const each of running) each.kill('SIGKILL');
-  });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      for (const each of running) each.kill('SIGKILL');
-      process.exit(130);
-    });
-  }
-}
 
 /** Sources whose compiled file in dist/ is missing or older than they are. */
 function staleSources(): string[] {
