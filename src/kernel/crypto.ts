@@ -98,11 +98,12 @@ function recipientKek(shared: Uint8Array, ephemeralPublic: Uint8Array, recipient
   return hkdf(Buffer.from(shared), 'candor/wrap/case-key/x25519', Buffer.concat([ephemeralPublic, recipientPublic]));
 }
 
-/** Wraps a case key to a staff member's public key (ephemeral-static X25519). */
+/** Wraps a case key to a staff member's public key (ephemeral-static X25519, Node's native implementation). */
 export function wrapCaseKeyForUser(caseKey: CaseKey, recipient: UserPublicKey, caseId: string): WrappedKey {
-  const ephemeralPrivate = x25519.utils.randomSecretKey();
-  const ephemeralPublic = x25519.getPublicKey(ephemeralPrivate);
-  const kek = recipientKek(x25519.getSharedSecret(ephemeralPrivate, recipient), ephemeralPublic, recipient);
+  const ephemeral = generateKeyPairSync('x25519');
+  const ephemeralPublic = ephemeral.publicKey.export({ format: 'der', type: 'spki' }).subarray(X25519_SPKI_PREFIX.length);
+  const shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: x25519PublicKeyObject(recipient) });
+  const kek = recipientKek(shared, ephemeralPublic, recipient);
   return Buffer.concat([ephemeralPublic, aeadEncrypt(kek, caseKey, `candor/case-key/${caseId}`)]) as WrappedKey;
 }
 
@@ -110,10 +111,12 @@ export function wrapCaseKeyForUser(caseKey: CaseKey, recipient: UserPublicKey, c
 export function unwrapCaseKeyForUser(wrapped: Uint8Array, privateKey: UserPrivateKey, caseId: string): CaseKey {
   const box = Buffer.from(wrapped);
   const ephemeralPublic = box.subarray(0, 32);
-  const ownPublic = x25519.getPublicKey(privateKey);
-  let shared: Uint8Array;
+  let shared: Buffer;
+  let ownPublic: Buffer;
   try {
-    shared = x25519.getSharedSecret(privateKey, ephemeralPublic);
+    const own = x25519PrivateKeyObject(privateKey);
+    ownPublic = createPublicKey(own).export({ format: 'der', type: 'spki' }).subarray(X25519_SPKI_PREFIX.length);
+    shared = diffieHellman({ privateKey: own, publicKey: x25519PublicKeyObject(ephemeralPublic) });
   } catch {
     throw new DecryptionFailed('case key');
   }
