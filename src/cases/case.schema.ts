@@ -16,6 +16,7 @@ export const CaseListQuery = z.strictObject({
   channel: z.string().max(64).optional(),
   category: z.string().max(64).optional(),
   assignee: z.union([z.literal('me'), z.literal('none'), z.uuid()]).optional(),
+  counts: z.enum(['true', 'false']).optional().describe('Also count the matching cases by status and overdue (a scan of all of them: ask once, not for every page)'),
 });
 
 export const TransitionBody = z
@@ -61,7 +62,7 @@ export const CaseList = z
   .object({
     items: z.array(CaseSummary),
     nextCursor: z.string().nullable(),
-    counts: z.object({ total: z.number(), overdue: z.number(), byStatus: z.record(z.string(), z.number()) }),
+    counts: z.object({ total: z.number(), overdue: z.number(), byStatus: z.record(z.string(), z.number()) }).nullable(),
   })
   .meta({ id: 'CaseList' });
 

@@ -23,7 +23,7 @@ export function App() {
 
   useEffect(() => {
     const start = parseLocation(location.pathname, location.search);
-    if (start.page === 'inbox') prefetchCases({ limit: PAGE_SIZE, ...filtersFrom(start.search) });
+    if (start.page === 'inbox') prefetchCases({ limit: PAGE_SIZE, counts: 'true', ...filtersFrom(start.search) });
     auth.me().then(
       (me) => setState({ kind: 'signed-in', me }),
       (error) => {

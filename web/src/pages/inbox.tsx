@@ -52,7 +52,7 @@ export function InboxPage({ search }: { search: URLSearchParams }) {
   const load = useCallback(async () => {
     setError(undefined);
     try {
-      const page = await takeCases({ limit: PAGE_SIZE, ...filtersFrom(new URLSearchParams(query)) });
+      const page = await takeCases({ limit: PAGE_SIZE, counts: 'true', ...filtersFrom(new URLSearchParams(query)) });
       setState({ items: page.items, nextCursor: page.nextCursor, counts: page.counts });
       setNow(Date.now());
     } catch (caught) {
@@ -84,7 +84,7 @@ export function InboxPage({ search }: { search: URLSearchParams }) {
     setLoadingMore(true);
     try {
       const page = await casesApi.list({ limit: PAGE_SIZE, cursor: state.nextCursor, ...filters });
-      setState({ items: [...state.items, ...page.items], nextCursor: page.nextCursor, counts: page.counts });
+      setState({ items: [...state.items, ...page.items], nextCursor: page.nextCursor, counts: state.counts });
     } catch (caught) {
       setError(caught);
     } finally {
@@ -117,7 +117,7 @@ export function InboxPage({ search }: { search: URLSearchParams }) {
               {CASE_STATUS_ORDER.map((status) => (
                 <option key={status} value={status}>
                   {statusLabel(status)}
-                  {state && !filters.status ? ` (${state.counts.byStatus[status] ?? 0})` : ''}
+                  {state?.counts && !filters.status ? ` (${state.counts.byStatus[status] ?? 0})` : ''}
                 </option>
               ))}
             </select>
@@ -165,7 +165,7 @@ export function InboxPage({ search }: { search: URLSearchParams }) {
       )}
       {error !== undefined && <ErrorNotice error={error} />}
       {!state && error === undefined && <Loading what="cases" />}
-      {state && (
+      {state?.counts && (
         <p className="counts" role="status">
           <strong>{state.counts.total.toLocaleString()}</strong> {state.counts.total === 1 ? 'case' : 'cases'}
           {filtered ? ' match the filters' : ''},{' '}
