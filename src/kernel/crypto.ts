@@ -94,21 +94,23 @@ export function generateUserKeyPair(): { publicKey: UserPublicKey; privateKey: U
   return { publicKey, privateKey };
 }
 
-function recipientKek(shared: Uint8Array, ephemeralPublic: Uint8Array, recipientPublic: Uint8Array): Buffer {
-  return hkdf(Buffer.from(shared), 'candor/wrap/case-key/x25519', Buffer.concat([ephemeralPublic, recipientPublic]));
-}
+// X25519 is Node's native one (RFC 7748, the same function as @noble's, about ten times faster).
+const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+const x25519PublicKeyObject = (raw: Uint8Array) => createPublicKey({ key: Buffer.concat([X25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+const x25519PrivateKeyObject = (raw: Uint8Array) => createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, raw]), format: 'der', type: 'pkcs8' });
 
-/** Wraps a case key to a staff member's public key (ephemeral-static X25519, Node's native implementation). */
-export function wrapCaseKeyForUser(caseKey: CaseKey, recipient: UserPublicKey, caseId: string): WrappedKey {
+/** Ephemeral-static X25519 + HKDF + AES-256-GCM: `ephemeral public key || sealed key`. */
+function wrapToX25519(key: Buffer, recipient: Uint8Array, hkdfInfo: string, aad: string): WrappedKey {
   const ephemeral = generateKeyPairSync('x25519');
   const ephemeralPublic = ephemeral.publicKey.export({ format: 'der', type: 'spki' }).subarray(X25519_SPKI_PREFIX.length);
   const shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: x25519PublicKeyObject(recipient) });
-  const kek = recipientKek(shared, ephemeralPublic, recipient);
-  return Buffer.concat([ephemeralPublic, aeadEncrypt(kek, caseKey, `candor/case-key/${caseId}`)]) as WrappedKey;
+  const kek = hkdf(shared, hkdfInfo, Buffer.concat([ephemeralPublic, recipient]));
+  return Buffer.concat([ephemeralPublic, aeadEncrypt(kek, key, aad)]) as WrappedKey;
 }
 
-/** Unwraps a case key with the holder's private key; throws DecryptionFailed on any mismatch. */
-export function unwrapCaseKeyForUser(wrapped: Uint8Array, privateKey: UserPrivateKey, caseId: string): CaseKey {
+/** Opens what wrapToX25519 made with the holder's private key; throws DecryptionFailed on any mismatch. */
+function unwrapFromX25519(wrapped: Uint8Array, privateKey: UserPrivateKey, hkdfInfo: string, aad: string, what: string): Buffer {
   const box = Buffer.from(wrapped);
   const ephemeralPublic = box.subarray(0, 32);
   let shared: Buffer;
@@ -118,10 +120,19 @@ export function unwrapCaseKeyForUser(wrapped: Uint8Array, privateKey: UserPrivat
     ownPublic = createPublicKey(own).export({ format: 'der', type: 'spki' }).subarray(X25519_SPKI_PREFIX.length);
     shared = diffieHellman({ privateKey: own, publicKey: x25519PublicKeyObject(ephemeralPublic) });
   } catch {
-    throw new DecryptionFailed('case key');
+    throw new DecryptionFailed(what);
   }
-  const kek = recipientKek(shared, ephemeralPublic, ownPublic);
-  return aeadDecrypt(kek, box.subarray(32), `candor/case-key/${caseId}`, 'case key') as CaseKey;
+  return aeadDecrypt(hkdf(shared, hkdfInfo, Buffer.concat([ephemeralPublic, ownPublic])), box.subarray(32), aad, what);
+}
+
+/** Wraps a case key to a staff member's public key. */
+export function wrapCaseKeyForUser(caseKey: CaseKey, recipient: UserPublicKey, caseId: string): WrappedKey {
+  return wrapToX25519(caseKey, recipient, 'candor/wrap/case-key/x25519', `candor/case-key/${caseId}`);
+}
+
+/** Unwraps a case key with the holder's private key; throws DecryptionFailed on any mismatch. */
+export function unwrapCaseKeyForUser(wrapped: Uint8Array, privateKey: UserPrivateKey, caseId: string): CaseKey {
+  return unwrapFromX25519(wrapped, privateKey, 'candor/wrap/case-key/x25519', `candor/case-key/${caseId}`, 'case key') as CaseKey;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -879,40 +890,13 @@ export function unwrapEntryKeyForTag(wrapped: Uint8Array, tagKey: TagKey, entryI
   return aeadDecrypt(tagKey, Buffer.from(wrapped), entryKeyAad(entryId, tag), 'escrow entry key') as EntryKey;
 }
 
-function entryRecipientKek(shared: Uint8Array, ephemeralPublic: Uint8Array, recipientPublic: Uint8Array): Buffer {
-  return hkdf(Buffer.from(shared), 'candor/wrap/escrow-entry-key/x25519', Buffer.concat([ephemeralPublic, recipientPublic]));
-}
-
-// A match wraps every matched entry key to every counselor inside the lodging's transaction, so
-// X25519 here is Node's native one (RFC 7748, the same function as @noble's, about ten times faster).
-const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
-const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const x25519PublicKeyObject = (raw: Uint8Array) => createPublicKey({ key: Buffer.concat([X25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
-const x25519PrivateKeyObject = (raw: Uint8Array) => createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, raw]), format: 'der', type: 'pkcs8' });
-
 /** Wraps a matched entry's key to a counselor's public key (ephemeral-static X25519, as for cases). */
 export function wrapEntryKeyForUser(entryKey: EntryKey, recipient: UserPublicKey, entryId: string): WrappedKey {
-  const ephemeral = generateKeyPairSync('x25519');
-  const ephemeralPublic = ephemeral.publicKey.export({ format: 'der', type: 'spki' }).subarray(X25519_SPKI_PREFIX.length);
-  const shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: x25519PublicKeyObject(recipient) });
-  const kek = entryRecipientKek(shared, ephemeralPublic, recipient);
-  return Buffer.concat([ephemeralPublic, aeadEncrypt(kek, entryKey, `candor/escrow/counselor-key/${entryId}`)]) as WrappedKey;
+  return wrapToX25519(entryKey, recipient, 'candor/wrap/escrow-entry-key/x25519', `candor/escrow/counselor-key/${entryId}`);
 }
 
 export function unwrapEntryKeyForUser(wrapped: Uint8Array, privateKey: UserPrivateKey, entryId: string): EntryKey {
-  const box = Buffer.from(wrapped);
-  const ephemeralPublic = box.subarray(0, 32);
-  let shared: Buffer;
-  let ownPublic: Buffer;
-  try {
-    const own = x25519PrivateKeyObject(privateKey);
-    ownPublic = createPublicKey(own).export({ format: 'der', type: 'spki' }).subarray(X25519_SPKI_PREFIX.length);
-    shared = diffieHellman({ privateKey: own, publicKey: x25519PublicKeyObject(ephemeralPublic) });
-  } catch {
-    throw new DecryptionFailed('escrow entry key');
-  }
-  const kek = entryRecipientKek(shared, ephemeralPublic, ownPublic);
-  return aeadDecrypt(kek, box.subarray(32), `candor/escrow/counselor-key/${entryId}`, 'escrow entry key') as EntryKey;
+  return unwrapFromX25519(wrapped, privateKey, 'candor/wrap/escrow-entry-key/x25519', `candor/escrow/counselor-key/${entryId}`, 'escrow entry key') as EntryKey;
 }
 
 /** The reporter's own copy of the entry key, under their receipt (as for a report). */
