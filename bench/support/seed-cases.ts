@@ -98,10 +98,10 @@ function seededCase(plan: SeedPlan, template: SealedTemplate, refs: Set<string>)
   const deadline = nextDeadline({ acknowledgedAt, acknowledgeBy: acknowledgeBy.toISOString(), feedbackBy: feedbackBy.toISOString(), closedAt });
   const at = received.toISOString();
   const access: CaseAccessTable[] = [
-    { case_id: id, user_id: plan.handler.id, wrapped_key: template.handlerKey, grant_kind: 'handler', active: 1, next_deadline_at: deadline, created_at: at },
+    { case_id: id, user_id: plan.handler.id, wrapped_key: template.handlerKey, grant_kind: 'handler', active: 1, next_deadline_at: deadline, status, created_at: at },
   ];
   if (plan.oversight && template.oversightKey) {
-    access.push({ case_id: id, user_id: plan.oversight.id, wrapped_key: template.oversightKey, grant_kind: 'oversight', active: 0, next_deadline_at: deadline, created_at: at });
+    access.push({ case_id: id, user_id: plan.oversight.id, wrapped_key: template.oversightKey, grant_kind: 'oversight', active: 0, next_deadline_at: deadline, status, created_at: at });
   }
   return {
     row: {

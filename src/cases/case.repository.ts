@@ -58,11 +58,25 @@ function inboxQuery(db: Queryable, userId: string, filters: InboxFilters) {
     .innerJoin('channels', 'channels.id', 'cases.channel_id')
     .where('case_access.user_id', '=', userId)
     .where('case_access.active', '=', 1);
-  if (filters.status) query = query.where('cases.status', '=', filters.status);
+  if (filters.status) query = query.where('case_access.status', '=', filters.status);
   if (filters.category) query = query.where('cases.category', '=', filters.category);
   if (filters.channelSlug) query = query.where('channels.slug', '=', filters.channelSlug);
   if (filters.assigneeId === null) query = query.where('cases.assignee_id', 'is', null);
   else if (filters.assigneeId) query = query.where('cases.assignee_id', '=', filters.assigneeId);
+  if (filters.overdueBefore) query = query.where('case_access.next_deadline_at', '<', filters.overdueBefore);
+  if (filters.notOverdueFrom) query = query.where('case_access.next_deadline_at', '>=', filters.notOverdueFrom);
+  return query;
+}
+
+/** Whether a filter looks at the case itself; without one, counting reads the person's grants alone. */
+function needsCaseRows(filters: InboxFilters): boolean {
+  return Boolean(filters.category || filters.channelSlug || filters.assigneeId !== undefined);
+}
+
+/** The same rows as inboxQuery when no filter needs the case: one narrow index, no join. */
+function grantsQuery(db: Queryable, userId: string, filters: InboxFilters) {
+  let query = db.selectFrom('case_access').where('case_access.user_id', '=', userId).where('case_access.active', '=', 1);
+  if (filters.status) query = query.where('case_access.status', '=', filters.status);
   if (filters.overdueBefore) query = query.where('case_access.next_deadline_at', '<', filters.overdueBefore);
   if (filters.notOverdueFrom) query = query.where('case_access.next_deadline_at', '>=', filters.notOverdueFrom);
   return query;
@@ -82,11 +96,9 @@ export function listInbox(db: Queryable, userId: string, limit: number, after?: 
     'case_access.next_deadline_at',
   ]);
   if (after) {
+    // A row-value comparison: both databases seek straight to the cursor in the inbox index.
     query = query.where((eb) =>
-      eb.or([
-        eb('case_access.next_deadline_at', '>', after.deadline),
-        eb.and([eb('case_access.next_deadline_at', '=', after.deadline), eb('case_access.case_id', '>', after.caseId)]),
-      ]),
+      eb(eb.refTuple('case_access.next_deadline_at', 'case_access.case_id'), '>', eb.tuple(after.deadline, after.caseId)),
     );
   }
   return query.orderBy('case_access.next_deadline_at').orderBy('case_access.case_id').limit(limit).execute();
@@ -94,11 +106,12 @@ export function listInbox(db: Queryable, userId: string, limit: number, after?: 
 
 /** How many of a person's readable cases are in each status, and how many are overdue (with the same filters). */
 export async function countInbox(db: Queryable, userId: string, filters: InboxFilters, now: string, noDeadline: string) {
-  const byStatus = await inboxQuery(db, userId, filters)
-    .select(['cases.status', (eb) => eb.fn.countAll<number>().as('count')])
-    .groupBy('cases.status')
+  const source = () => (needsCaseRows(filters) ? inboxQuery(db, userId, filters) : grantsQuery(db, userId, filters));
+  const byStatus = await source()
+    .select(['case_access.status', (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy('case_access.status')
     .execute();
-  const overdue = await inboxQuery(db, userId, filters)
+  const overdue = await source()
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .where('case_access.next_deadline_at', '<', now)
     .where('case_access.next_deadline_at', '!=', noDeadline)
@@ -131,7 +144,7 @@ export async function markAcknowledged(db: Queryable, caseId: string, at: string
     .where('status', '=', 'received')
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) return false;
-  await db.updateTable('case_access').set({ next_deadline_at: nextDeadlineAt }).where('case_id', '=', caseId).execute();
+  await db.updateTable('case_access').set({ next_deadline_at: nextDeadlineAt, status: 'acknowledged' }).where('case_id', '=', caseId).execute();
   return true;
 }
 

@@ -9,7 +9,9 @@ export async function updateCase(db: Queryable, caseId: string, changes: Updatea
 /** Changes the status only if it is still what the step was decided on, so two racing steps cannot both apply. */
 export async function moveCase(db: Queryable, caseId: string, fromStatus: string, changes: Updateable<CasesTable>): Promise<boolean> {
   const result = await db.updateTable('cases').set(changes).where('id', '=', caseId).where('status', '=', fromStatus).executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  if (Number(result.numUpdatedRows) !== 1) return false;
+  if (changes.status !== undefined) await db.updateTable('case_access').set({ status: changes.status }).where('case_id', '=', caseId).execute();
+  return true;
 }
 
 /** Keeps each holder's inbox entry on the case's current deadline. */

@@ -126,6 +126,7 @@ export async function submitReport(ctx: AppContext, report: SubmitReport, option
         grant_kind: recipient.grant,
         active: recipient.active ? 1 : 0,
         next_deadline_at: deadline,
+        status: 'received',
         created_at: received,
       })),
     );

@@ -171,6 +171,8 @@ export interface CaseAccessTable {
   active: number;
   /** Copied from the case so each person's inbox is one ordered index walk. */
   next_deadline_at: string;
+  /** Copied from the case with every status change, so inbox counts read the grants alone. */
+  status: string;
   created_at: string;
 }
 

@@ -7,6 +7,7 @@ import { lifecycle } from './0005-lifecycle.js';
 import { clocksAndJobs } from './0006-clocks-jobs.js';
 import { attachments } from './0003-attachments.js';
 import { staffAuth } from './0007-staff-auth.js';
+import { inboxStatus } from './0008-inbox-status.js';
 
 /** Column types that differ between the two databases; everything else is portable SQL. */
 export interface ColumnTypes {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0005-lifecycle': lifecycle,
   '0006-clocks-jobs': clocksAndJobs,
   '0007-staff-auth': staffAuth,
+  '0008-inbox-status': inboxStatus,
 };
 
 class CandorMigrations implements MigrationProvider {
