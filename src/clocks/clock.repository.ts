@@ -123,6 +123,15 @@ function clockColumns(clock: ClockState, nextCheckAt: string | null, at: string,
   };
 }
 
+/** Writes a new case's first clocks in one statement. */
+export async function insertCaseClocks(db: Queryable, caseId: string, clocks: readonly { clock: ClockState; nextCheckAt: string | null }[], at: string): Promise<void> {
+  if (clocks.length === 0) return;
+  await db
+    .insertInto('case_clocks')
+    .values(clocks.map(({ clock, nextCheckAt }) => ({ case_id: caseId, kind: clock.kind, ...clockColumns(clock, nextCheckAt, at, null) })))
+    .execute();
+}
+
 /** Writes a clock whole: inserted the first time, replaced after. */
 export async function saveCaseClock(
   db: Queryable,

@@ -26,6 +26,7 @@ import {
 import {
   findCaseClock,
   findCaseForClocks,
+  insertCaseClocks,
   listCaseClocks,
   listChannelHolidays,
   listChannelPolicies,
@@ -38,7 +39,6 @@ import {
 import { choosePolicy, CLOCK_KINDS, initialDeadlines, type ClockKind } from './clock.rules.js';
 
 export type CaseEvent =
-  | { kind: 'received'; category: string; channelId: string }
   | { kind: 'acknowledged' }
   | { kind: 'feedback' }
   | { kind: 'activity' }
@@ -63,7 +63,31 @@ export async function loadClockTiming(db: Queryable, config: Pick<Config, 'clock
 /** The acknowledgement and feedback dates to promise a new report, under its channel's policy for its category. */
 export async function initialCaseDeadlines(ctx: AppContext, channelId: string, category: string, receivedAt: Date) {
   const timing = await loadClockTiming(ctx.db, ctx.config, channelId, category);
-  return initialDeadlines(receivedAt, timing.policy, timing.holidays);
+  return { ...initialDeadlines(receivedAt, timing.policy, timing.holidays), timing };
+}
+
+export interface NewCaseClocks {
+  receivedAt: Date;
+  /** The dates the reporter was promised: the first clocks run to exactly these. */
+  acknowledgeBy: Date;
+  feedbackBy: Date;
+  /** The next deadline the case was stored with. */
+  nextDeadlineAt: string;
+  /** The timing the promised dates came from (initialCaseDeadlines). */
+  timing: ClockTiming;
+}
+
+/** Starts a new case's clocks, inside the intake transaction. */
+export async function startCaseClocks(tx: Tx, caseId: string, opened: NewCaseClocks): Promise<void> {
+  const started = applyClockEvent(new Map(), { kind: 'received' }, opened.receivedAt, opened.timing);
+  const promised = { acknowledge: opened.acknowledgeBy.toISOString(), feedback: opened.feedbackBy.toISOString() } as const;
+  for (const kind of ['acknowledge', 'feedback'] as const) {
+    const clock = started.get(kind);
+    if (clock) started.set(kind, { ...clock, dueAt: promised[kind] });
+  }
+  await insertCaseClocks(tx, caseId, [...started.values()].map((clock) => ({ clock, nextCheckAt: nextCheckAt(clock) })), opened.receivedAt.toISOString());
+  const deadline = caseNextDeadline(started.values());
+  if (deadline !== opened.nextDeadlineAt) await setCaseNextDeadline(tx, caseId, deadline);
 }
 
 async function writeClocks(tx: Tx, caseId: string, before: ReadonlyMap<ClockKind, ClockState>, after: ReadonlyMap<ClockKind, ClockState>, at: string, currentDeadline: string) {
@@ -79,17 +103,8 @@ export async function recordCaseEvent(tx: Tx, ctx: AppContext, caseId: string, a
   const row = await findCaseForClocks(tx, caseId);
   if (!row) throw new CaseNotFound();
   const before = new Map((await listCaseClocks(tx, caseId)).map((stored) => [stored.kind, rowToClock(stored)] as const));
-  const category = event.kind === 'received' ? event.category : row.category;
-  const timing = await loadClockTiming(tx, ctx.config, row.channel_id, category);
+  const timing = await loadClockTiming(tx, ctx.config, row.channel_id, row.category);
   const after = applyClockEvent(before, { kind: event.kind }, at, timing);
-  if (event.kind === 'received') {
-    // The first clocks run to exactly the dates the reporter was promised at intake.
-    const promised = { acknowledge: row.acknowledge_by, feedback: row.feedback_by } as const;
-    for (const kind of ['acknowledge', 'feedback'] as const) {
-      const clock = after.get(kind);
-      if (clock && !before.has(kind)) after.set(kind, { ...clock, dueAt: promised[kind] });
-    }
-  }
   await writeClocks(tx, caseId, before, after, at.toISOString(), row.next_deadline_at);
   if (event.kind === 'acknowledged' || event.kind === 'feedback' || event.kind === 'closed') {
     await queueReporterNotice(tx, ctx, caseId, at, `${event.kind}:${at.toISOString()}`);

@@ -5,7 +5,7 @@ import { sealIdentity, sealReport } from '../cases/case.content.js';
 import { findChannelBySlug, listChannelHandlers } from '../channels/channel.repository.js';
 import { ladderStandbyUsers } from '../clocks/clock-admin.service.js';
 import { nextDeadline } from '../clocks/clock.rules.js';
-import { initialCaseDeadlines, recordCaseEvent } from '../clocks/clock.service.js';
+import { initialCaseDeadlines, startCaseClocks } from '../clocks/clock.service.js';
 import { rememberNotifyAddress } from '../notifications/notification.service.js';
 import { listActiveUsersByRole } from '../identity/user.repository.js';
 import { inTransaction, type AppContext } from '../kernel/context.js';
@@ -72,7 +72,7 @@ export async function submitReport(ctx: AppContext, report: SubmitReport, option
 
   const receivedAt = ctx.clock.now();
   const received = receivedAt.toISOString();
-  const { acknowledgeBy, feedbackBy } = await initialCaseDeadlines(ctx, channel.id, report.category, receivedAt);
+  const { acknowledgeBy, feedbackBy, timing } = await initialCaseDeadlines(ctx, channel.id, report.category, receivedAt);
   const deadline = nextDeadline({ acknowledgedAt: null, acknowledgeBy: acknowledgeBy.toISOString(), feedbackBy: feedbackBy.toISOString(), closedAt: null });
   const caseRef = generateCaseRef();
 
@@ -130,7 +130,7 @@ export async function submitReport(ctx: AppContext, report: SubmitReport, option
         created_at: received,
       })),
     );
-    await recordCaseEvent(tx, ctx, caseId, receivedAt, { kind: 'received', category: report.category, channelId: channel.id });
+    await startCaseClocks(tx, caseId, { receivedAt, acknowledgeBy, feedbackBy, nextDeadlineAt: deadline, timing });
     if (report.notifyEmail) await rememberNotifyAddress(tx, ctx, caseId, report.notifyEmail, receivedAt);
     await options.alsoInTransaction?.(tx);
     await recordAudit(tx, ctx.dialect, receivedAt, {

@@ -10,7 +10,7 @@
  * - Attachments: a fresh key per file, wrapped under the case key; files are sealed and opened as
  *   streams of AES-256-GCM chunks (see the last section).
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, randomInt, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { hashRaw } from '@node-rs/argon2';
 import { ristretto255_oprf, x25519 } from '@noble/curves/ed25519.js';
@@ -95,15 +95,19 @@ export function generateUserKeyPair(): { publicKey: UserPublicKey; privateKey: U
 }
 
 // X25519 is Node's native one (RFC 7748, the same function as @noble's, about ten times faster).
-const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
-const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const x25519PublicKeyObject = (raw: Uint8Array) => createPublicKey({ key: Buffer.concat([X25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
-const x25519PrivateKeyObject = (raw: Uint8Array) => createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, raw]), format: 'der', type: 'pkcs8' });
+// Raw keys go in and out as JWK: OpenSSL's DER decoder costs ten times as much per key, and a
+// report wraps its key to every recipient. For a private key Node reads only `d`; the public half
+// is derived from it, so it is left empty rather than computed twice.
+const x25519PublicKeyObject = (raw: Uint8Array) =>
+  createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(raw).toString('base64url') }, format: 'jwk' });
+const x25519PrivateKeyObject = (raw: Uint8Array) =>
+  createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: Buffer.from(raw).toString('base64url'), x: '' }, format: 'jwk' });
+const x25519RawPublic = (key: KeyObject) => Buffer.from(key.export({ format: 'jwk' }).x as string, 'base64url');
 
 /** Ephemeral-static X25519 + HKDF + AES-256-GCM: `ephemeral public key || sealed key`. */
 function wrapToX25519(key: Buffer, recipient: Uint8Array, hkdfInfo: string, aad: string): WrappedKey {
   const ephemeral = generateKeyPairSync('x25519');
-  const ephemeralPublic = ephemeral.publicKey.export({ format: 'der', type: 'spki' }).subarray(X25519_SPKI_PREFIX.length);
+  const ephemeralPublic = x25519RawPublic(ephemeral.publicKey);
   const shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: x25519PublicKeyObject(recipient) });
   const kek = hkdf(shared, hkdfInfo, Buffer.concat([ephemeralPublic, recipient]));
   return Buffer.concat([ephemeralPublic, aeadEncrypt(kek, key, aad)]) as WrappedKey;
@@ -117,7 +121,7 @@ function unwrapFromX25519(wrapped: Uint8Array, privateKey: UserPrivateKey, hkdfI
   let ownPublic: Buffer;
   try {
     const own = x25519PrivateKeyObject(privateKey);
-    ownPublic = createPublicKey(own).export({ format: 'der', type: 'spki' }).subarray(X25519_SPKI_PREFIX.length);
+    ownPublic = x25519RawPublic(createPublicKey(own));
     shared = diffieHellman({ privateKey: own, publicKey: x25519PublicKeyObject(ephemeralPublic) });
   } catch {
     throw new DecryptionFailed(what);
