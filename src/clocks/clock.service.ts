@@ -113,16 +113,8 @@ export async function recordCaseEvent(tx: Tx, ctx: AppContext, caseId: string, a
 
 // --- what the clocks show -----------------------------------------------------------------------
 
-export interface ClockView {
-  kind: ClockKind;
-  state: ClockStatus;
-  startedAt: string;
-  dueAt: string;
-  metAt: string | null;
-  breachedAt: string | null;
-  pausedAt: string | null;
-  pauseReason: string | null;
-}
+/** What staff see of a clock: its state and times, not its bookkeeping (cycle, paused time, warnings). */
+export type ClockView = Pick<ClockState, 'kind' | 'state' | 'startedAt' | 'dueAt' | 'metAt' | 'breachedAt' | 'pausedAt' | 'pauseReason'>;
 
 function toView(clock: ClockState): ClockView {
   const { kind, state, startedAt, dueAt, metAt, breachedAt, pausedAt, pauseReason } = clock;

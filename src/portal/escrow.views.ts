@@ -7,6 +7,7 @@ import { IDENTIFIER_KINDS, IDENTIFIER_ROWS, type EscrowForm } from './escrow.for
 import { errorSummary, field, radioGroup, supportBox } from './portal.components.js';
 import type { FormErrors } from './portal.form.js';
 import { layout, link, type PageContext } from './portal.layout.js';
+import { receiptLoginPage, type ReceiptLoginInput } from './followup.views.js';
 import { formatDate } from './report.views.js';
 
 function identifierRow(page: PageContext, row: number, form: EscrowForm, errors: FormErrors, legend: string): Html {
@@ -83,25 +84,8 @@ export function escrowReceiptPage(page: PageContext, input: { receipt: string })
   );
 }
 
-export function escrowReturnPage(page: PageContext, input: { csrf: string; error?: 'escrow.return.bad' | 'followup.throttled' | null; notice?: MessageKey | null }): Html {
-  const { t, lang } = page;
-  return layout(
-    page,
-    { title: t('escrow.return.heading'), languageLink: (other) => link('/escrow/return', other) },
-    html`<h1>${t('escrow.return.heading')}</h1>
-${input.notice ? html`<p class="notice" role="status">${t(input.notice)}</p>` : null}
-<p class="lead">${t('escrow.return.intro')}</p>
-<form method="post" action="${link('/escrow/return', lang)}" class="followup-form">
-  <input type="hidden" name="csrf" value="${input.csrf}">
-  <input type="hidden" name="lang" value="${lang}">
-  <div class="field${input.error ? ' has-error' : ''}">
-    <label for="f-receipt">${t('followup.label')}</label>
-    ${input.error ? html`<p class="error" id="f-receipt-error" role="alert">${t(input.error)}</p>` : null}
-    <input type="text" id="f-receipt" name="receipt" inputmode="numeric" autocomplete="off" spellcheck="false" class="receipt-input"${input.error ? html` aria-invalid="true" aria-describedby="f-receipt-error"` : ''}>
-  </div>
-  <p class="actions"><button type="submit" class="button">${t('escrow.return.submit')}</button></p>
-</form>`,
-  );
+export function escrowReturnPage(page: PageContext, input: ReceiptLoginInput & { error?: 'escrow.return.bad' | 'followup.throttled' | null }): Html {
+  return receiptLoginPage(page, { path: '/escrow/return', heading: 'escrow.return.heading', intro: 'escrow.return.intro', submit: 'escrow.return.submit' }, input);
 }
 
 export interface EntryPageInput {

@@ -3,15 +3,30 @@ import type { MessageKey } from './i18n/index.js';
 import { formatDate } from './report.views.js';
 import { layout, link, type PageContext } from './portal.layout.js';
 
-export function followupPage(page: PageContext, input: { csrf: string; error?: 'followup.bad' | 'followup.throttled' | null; notice?: MessageKey | null }): Html {
+/** The texts of one receipt sign-in page: following up a report, or returning to an escrow entry. */
+export interface ReceiptLoginTexts {
+  path: string;
+  heading: MessageKey;
+  intro: MessageKey;
+  submit: MessageKey;
+}
+
+export interface ReceiptLoginInput {
+  csrf: string;
+  error?: MessageKey | null;
+  notice?: MessageKey | null;
+}
+
+/** Asks for a receipt: one form, with the error tied to its field for screen readers. */
+export function receiptLoginPage(page: PageContext, texts: ReceiptLoginTexts, input: ReceiptLoginInput): Html {
   const { t, lang } = page;
   return layout(
     page,
-    { title: t('followup.heading'), languageLink: (other) => link('/followup', other) },
-    html`<h1>${t('followup.heading')}</h1>
+    { title: t(texts.heading), languageLink: (other) => link(texts.path, other) },
+    html`<h1>${t(texts.heading)}</h1>
 ${input.notice ? html`<p class="notice" role="status">${t(input.notice)}</p>` : null}
-<p class="lead">${t('followup.intro')}</p>
-<form method="post" action="${link('/followup', lang)}" class="followup-form">
+<p class="lead">${t(texts.intro)}</p>
+<form method="post" action="${link(texts.path, lang)}" class="followup-form">
   <input type="hidden" name="csrf" value="${input.csrf}">
   <input type="hidden" name="lang" value="${lang}">
   <div class="field${input.error ? ' has-error' : ''}">
@@ -19,9 +34,13 @@ ${input.notice ? html`<p class="notice" role="status">${t(input.notice)}</p>` : 
     ${input.error ? html`<p class="error" id="f-receipt-error" role="alert">${t(input.error)}</p>` : null}
     <input type="text" id="f-receipt" name="receipt" inputmode="numeric" autocomplete="off" spellcheck="false" class="receipt-input"${input.error ? html` aria-invalid="true" aria-describedby="f-receipt-error"` : ''}>
   </div>
-  <p class="actions"><button type="submit" class="button">${t('followup.submit')}</button></p>
+  <p class="actions"><button type="submit" class="button">${t(texts.submit)}</button></p>
 </form>`,
   );
+}
+
+export function followupPage(page: PageContext, input: ReceiptLoginInput & { error?: 'followup.bad' | 'followup.throttled' | null }): Html {
+  return receiptLoginPage(page, { path: '/followup', heading: 'followup.heading', intro: 'followup.intro', submit: 'followup.submit' }, input);
 }
 
 export interface CaseViewInput {
