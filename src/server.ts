@@ -12,6 +12,7 @@ import { prepareEscrow } from './escrow/escrow.key.js';
 import { escrowRoutes } from './escrow/escrow.routes.js';
 import { clockRoutes } from './clocks/clock.routes.js';
 import { authenticateStaff } from './identity/identity.service.js';
+import { authenticateApiToken } from './identity/api-token.service.js';
 import { identityRoutes } from './identity/identity.routes.js';
 import { adminRoutes } from './admin/admin.routes.js';
 import { intakeRoutes } from './intake/intake.routes.js';
@@ -79,6 +80,7 @@ function parseWith(schema: z.ZodType | undefined, value: unknown, where: string)
 async function authenticate(ctx: AppContext, spec: AnyRoute, request: FastifyRequest): Promise<unknown> {
   if (spec.auth === 'staff') return authenticateStaff(ctx, request.cookies[STAFF_COOKIE], { allowWithoutSecondFactor: spec.allowWithoutSecondFactor });
   if (spec.auth === 'reporter') return authenticateReporter(ctx, request.cookies[REPORTER_COOKIE]);
+  if (spec.auth === 'hr-system') return authenticateApiToken(ctx, request.headers.authorization);
   return undefined;
 }
 

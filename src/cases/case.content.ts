@@ -11,6 +11,51 @@ export interface ReportContent {
   outcome?: string | null;
   safeNow?: string | null;
   answers?: Record<string, string>;
+  /** People who stood by the report, named by the reporter (protected persons). */
+  supporters?: { name: string; contact: string | null }[];
+  /** What conflict-of-interest routing matched and decided at intake, for the handlers who received the case. */
+  routing?: RoutingRecord;
+  /** For a retaliation review: the HR event and the cases it is linked to (shown only to who may read both). */
+  review?: { hrEventId: string; employeeId: string; type: string; effectiveAt: string | null; links: { caseId: string; role: string }[] };
+}
+
+export interface RoutingRecord {
+  chainDepth: number;
+  routedTo: 'handlers' | 'oversight';
+  subjects: { name: string; matches: { employeeId: string; name: string; department: string | null }[] }[];
+  mustNotSee: { name: string; employees: { employeeId: string; name: string; department: string | null }[]; staff: number }[];
+  excluded: { name: string; reasons: string[] }[];
+}
+
+/** A subject, witness or supporter, as recorded (sealed under the case key). */
+export interface PartyDetails {
+  kind: 'subject' | 'witness' | 'supporter';
+  name: string;
+  organisation: string | null;
+  relationship: string | null;
+  contact: string | null;
+  /** The directory entry this person is (set by a handler, or the one unambiguous match at intake). */
+  employeeId: string | null;
+  /** Every directory entry the name matched at intake (more than one: ambiguous). */
+  matchedEmployeeIds: string[];
+  source: 'reporter' | 'handler';
+  protectedUntil: string | null;
+}
+
+export function sealParty(key: CaseKey, caseId: string, party: PartyDetails): Sealed {
+  return sealCaseContent(key, caseId, 'party', JSON.stringify(party));
+}
+
+export function openParty(key: CaseKey, caseId: string, sealed: Uint8Array): PartyDetails {
+  return JSON.parse(openCaseContent(key, caseId, 'party', sealed)) as PartyDetails;
+}
+
+export function sealDueProcess(key: CaseKey, caseId: string, body: unknown): Sealed {
+  return sealCaseContent(key, caseId, 'due-process', JSON.stringify(body));
+}
+
+export function openDueProcess<T>(key: CaseKey, caseId: string, sealed: Uint8Array): T {
+  return JSON.parse(openCaseContent(key, caseId, 'due-process', sealed)) as T;
 }
 
 export interface ReporterIdentity {

@@ -32,6 +32,7 @@ export const SubmitReportBody = z
           name: z.string().trim().min(1).max(200),
           organisation: z.string().trim().max(200).optional().describe('For people outside the company, e.g. a client'),
           relationship: z.string().trim().max(200).optional().describe("Their relationship to the reporter, e.g. 'my manager'"),
+          email: z.email().max(320).optional().describe('Their work address, if known: matched against the directory and staff to keep the report from them'),
         }),
       )
       .max(20)
@@ -42,10 +43,15 @@ export const SubmitReportBody = z
       .max(20)
       .optional(),
     excluded: z
-      .array(z.strictObject({ name: z.string().trim().min(1).max(200) }))
+      .array(z.strictObject({ name: z.string().trim().min(1).max(200), email: z.email().max(320).optional() }))
       .max(20)
       .optional()
-      .describe('People who must not see this report'),
+      .describe('People who must not see this report: matched against staff and the directory (every match is excluded)'),
+    supporters: z
+      .array(z.strictObject({ name: z.string().trim().min(1).max(200), contact: z.string().trim().max(200).optional() }))
+      .max(50)
+      .optional()
+      .describe('People who stood by the reporter: protected against retaliation like witnesses'),
     outcome: z.string().trim().max(20_000).optional().describe('What the reporter would like to happen'),
     safeNow: z.enum(SAFETY_ANSWERS).optional(),
     questionnaireVersion: z.number().int().min(0).optional().describe('The questionnaire version the answers were given under'),

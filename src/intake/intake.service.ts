@@ -25,6 +25,8 @@ import { checkCustomAnswers } from '../questionnaires/questionnaire.rules.js';
 import { currentQuestionnaire, questionnaireVersion } from '../questionnaires/questionnaire.service.js';
 import { secretsForNewReceipt } from '../reporter/receipt.service.js';
 import { chooseRecipients } from '../routing/routing.rules.js';
+import { planReportExclusions } from '../routing/routing.service.js';
+import { prepareIntakeParties, recordIntakeParties } from '../cases/party.service.js';
 import type { SubmitReport } from './intake.schema.js';
 
 /**
@@ -60,11 +62,19 @@ export async function submitReport(ctx: AppContext, report: SubmitReport, option
     ladderStandbyUsers(ctx.db, channel.id),
   ]);
   const publicKeys = new Map<string, Buffer>([...handlers, ...oversight, ...ladder].map((user) => [user.id, user.public_key]));
-  const recipients = chooseRecipients(
-    handlers.map((user) => user.id),
-    oversight.map((user) => user.id),
-    ladder.map((user) => user.id),
+  // Conflict-of-interest routing: the excluded never receive a wrapped key, so for them the case does not exist.
+  const routing = await planReportExclusions(
+    ctx.db,
+    { subjects: report.subjects ?? [], mustNotSee: report.excluded ?? [] },
+    ctx.config.conflicts.chainDepth,
   );
+  const allowed = (user: { id: string }) => !routing.plan.excluded.has(user.id);
+  const recipients = chooseRecipients(
+    handlers.filter(allowed).map((user) => user.id),
+    oversight.filter(allowed).map((user) => user.id),
+    ladder.filter(allowed).map((user) => user.id),
+  );
+  const people = await prepareIntakeParties(ctx.db, report, routing, recipients.some((recipient) => recipient.grant === 'handler' && recipient.active) ? 'handlers' : 'oversight', ctx.config.conflicts.chainDepth);
 
   const { caseId, caseKey } = options.prepared ?? prepareCase();
   const receipt = generateReceipt();
@@ -102,6 +112,8 @@ export async function submitReport(ctx: AppContext, report: SubmitReport, option
         })),
         witnesses: (report.witnesses ?? []).map((witness) => ({ name: witness.name, contact: witness.contact ?? null })),
         excluded: report.excluded ?? [],
+        supporters: (report.supporters ?? []).map((supporter) => ({ name: supporter.name, contact: supporter.contact ?? null })),
+        routing: people.routing,
         outcome: report.outcome ?? null,
         safeNow: report.safeNow ?? null,
         answers: report.answers ?? {},
@@ -131,6 +143,7 @@ export async function submitReport(ctx: AppContext, report: SubmitReport, option
       })),
     );
     await startCaseClocks(tx, caseId, { receivedAt, acknowledgeBy, feedbackBy, nextDeadlineAt: deadline, timing });
+    await recordIntakeParties(tx, ctx, caseId, caseKey, people, receivedAt);
     if (report.notifyEmail) await rememberNotifyAddress(tx, ctx, caseId, report.notifyEmail, receivedAt);
     await options.alsoInTransaction?.(tx);
     await recordAudit(tx, ctx.dialect, receivedAt, {

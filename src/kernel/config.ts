@@ -54,6 +54,10 @@ export interface Config {
   /** Escrow: the key file kept outside the database, the match threshold, the region national phone numbers are read in. */
   escrow: { keyFile: string; threshold: number; phoneRegion: string | null; lodgingsPerHour: number };
   cases: { appealWindowDays: number; standardOfProof: string };
+  /** Conflict-of-interest routing: how many levels of a subject's management chain are excluded. */
+  conflicts: { chainDepth: number };
+  /** Retaliation watch: how long a person stays protected, and the server-held key of the protected-persons table. */
+  protection: { windowDays: number; key: { base64: string } | { file: string } };
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (used in memory for throttling only). */
   trustProxy: boolean;
   logLevel: string;
@@ -107,6 +111,18 @@ const EnvSchema = z.object({
   CANDOR_ATTACHMENT_DIR: z.string().optional(),
   CANDOR_APPEAL_WINDOW_DAYS: intFromEnv(30),
   CANDOR_STANDARD_OF_PROOF: z.string().min(1).max(100).default('balance-of-probabilities'),
+  CANDOR_CONFLICT_CHAIN_DEPTH: z
+    .string()
+    .regex(/^\d*$/, 'must be a whole number')
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? 2 : Number(value)))
+    .pipe(z.number().int().min(0).max(20)),
+  CANDOR_PROTECTION_WINDOW_DAYS: intFromEnv(730),
+  CANDOR_PROTECTION_KEY: z
+    .string()
+    .optional()
+    .refine((value) => !value || Buffer.from(value, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)'),
+  CANDOR_PROTECTION_KEY_FILE: z.string().optional(),
   CANDOR_QUICK_EXIT_URL: z.url({ protocol: /^https?$/ }).default('https://weather.com/'),
   CANDOR_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   CANDOR_ESCROW_KEY_FILE: z.string().optional(),
@@ -191,6 +207,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     publicUrl: e.CANDOR_PUBLIC_URL ? e.CANDOR_PUBLIC_URL.replace(/\/+$/, '') : null,
     cases: { appealWindowDays: e.CANDOR_APPEAL_WINDOW_DAYS, standardOfProof: e.CANDOR_STANDARD_OF_PROOF },
+    conflicts: { chainDepth: e.CANDOR_CONFLICT_CHAIN_DEPTH },
+    protection: {
+      windowDays: e.CANDOR_PROTECTION_WINDOW_DAYS,
+      key: e.CANDOR_PROTECTION_KEY
+        ? { base64: e.CANDOR_PROTECTION_KEY }
+        : { file: e.CANDOR_PROTECTION_KEY_FILE ? path.resolve(e.CANDOR_PROTECTION_KEY_FILE) : path.join(dataDir, 'protection.key') },
+    },
     trustProxy: e.CANDOR_TRUST_PROXY === 'true',
     logLevel: e.LOG_LEVEL,
   };

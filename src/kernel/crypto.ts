@@ -73,7 +73,7 @@ export function generateCaseKey(): CaseKey {
 }
 
 /** What a sealed value is, bound into its associated data. */
-export type SealPurpose = 'report' | 'identity' | 'message' | 'transition' | 'allegation' | 'finding' | 'note' | 'task';
+export type SealPurpose = 'report' | 'identity' | 'message' | 'transition' | 'allegation' | 'finding' | 'note' | 'task' | 'party' | 'due-process' | 'routing' | 'review';
 
 /** Seals a piece of case content (UTF-8 text) under the case key. */
 export function sealCaseContent(key: CaseKey, caseId: string, purpose: SealPurpose, plaintext: string): Sealed {
@@ -690,6 +690,54 @@ export function sealNotifyAddress(key: NotifyAddressKey, caseId: string, address
 
 export function openNotifyAddress(key: NotifyAddressKey, caseId: string, sealed: Uint8Array): string {
   return aeadDecrypt(key, Buffer.from(sealed), `candor/notify-address/${caseId}`, 'notification address').toString('utf8');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retaliation watch. The pre-action check must answer with nobody signed in, from data that does
+// not show a case exists. Protected persons are stored as an HMAC of the employee id under a key
+// the server holds outside the database (CANDOR_PROTECTION_KEY or a key file), and the case they
+// are protected for is sealed under a key derived from the same key: a database dump alone can
+// neither test an employee id against the table nor read which case a row belongs to.
+
+/** The server-held key of the protected-persons table. */
+export type ProtectionKey = Brand<Buffer, 'ProtectionKey'>;
+
+export function newProtectionKey(): Buffer {
+  return randomBytes(KEY_BYTES);
+}
+
+export function protectionKeyFrom(raw: Buffer): ProtectionKey {
+  if (raw.length !== KEY_BYTES) throw new Error(`The protection key must be ${KEY_BYTES} bytes.`);
+  return raw as ProtectionKey;
+}
+
+/** The lookup tag of an employee id: HMAC-SHA256 under a key derived from the protection key. */
+export function protectedPersonTag(key: ProtectionKey, employeeId: string): Buffer {
+  return createHmac('sha256', hkdf(key, 'candor/protection/tag')).update(employeeId.trim(), 'utf8').digest();
+}
+
+/** Seals which case (and role) a protected-persons row stands for. */
+export function sealProtectionReference(key: ProtectionKey, rowId: string, reference: string): Sealed {
+  return aeadEncrypt(hkdf(key, 'candor/protection/reference'), Buffer.from(reference, 'utf8'), `candor/protection/${rowId}`) as Sealed;
+}
+
+export function openProtectionReference(key: ProtectionKey, rowId: string, sealed: Uint8Array): string {
+  return aeadDecrypt(hkdf(key, 'candor/protection/reference'), Buffer.from(sealed), `candor/protection/${rowId}`, 'protection reference').toString('utf8');
+}
+
+// ---------------------------------------------------------------------------------------------
+// API tokens for machine identities (an HR system). Full entropy, so a plain hash is stored.
+
+const API_TOKEN_PREFIX = 'cndr_';
+
+export function newApiToken(): string {
+  return API_TOKEN_PREFIX + randomBytes(32).toString('base64url');
+}
+
+/** The stored form of an API token; null for something that is not one. */
+export function hashApiToken(token: string): Buffer | null {
+  if (!/^cndr_[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  return createHash('sha256').update(`candor/api-token/${token}`, 'utf8').digest();
 }
 
 // ---------------------------------------------------------------------------------------------

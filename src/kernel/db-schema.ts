@@ -28,6 +28,8 @@ export interface UsersTable {
   lockouts: Generated<number>;
   locked_until: string | null;
   last_login_at: string | null;
+  /** The person's entry in the employee directory (linked by e-mail, or set by an admin). */
+  employee_id?: string | null;
 }
 
 export interface StaffRecoveryCodesTable {
@@ -61,6 +63,8 @@ export interface ChannelsTable {
   name: string;
   created_at: string;
   description: string | null;
+  /** The standard of proof findings on this channel's cases are made against; null: the installation's. */
+  standard_of_proof?: string | null;
 }
 
 export interface QuestionnairesTable {
@@ -107,6 +111,8 @@ export interface CasesTable {
   /** When the case was last reopened on appeal. */
   reopened_at: string | null;
   assignee_id: string | null;
+  /** `report`, or `retaliation-review` for a review oversight opened on an HR event (no reporter). */
+  kind?: string;
 }
 
 export interface CaseTransitionsTable {
@@ -405,7 +411,95 @@ export interface ReporterNotifyAddressesTable {
   created_at: string;
 }
 
+/** HR master data: who works here and for whom. In the clear; nothing here mentions a case. */
+export interface DirectoryEmployeesTable {
+  id: string;
+  name: string;
+  /** The name normalised for matching (see routing/name-match.rules.ts). */
+  name_key: string;
+  email: string | null;
+  department: string | null;
+  manager_id: string | null;
+  /** 0 once the HR system no longer lists the person. */
+  active: number;
+  updated_at: string;
+}
+
+/** A standing conflict: this staff member never receives a case naming this employee as a subject. */
+export interface StaffConflictsTable {
+  id: string;
+  user_id: string;
+  employee_id: string;
+  declared_by: string;
+  created_at: string;
+}
+
+/** A machine identity (today the `hr-system` role): only a hash of the token is kept. */
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  role: 'hr-system';
+  token_hash: Buffer;
+  created_by: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** A subject, witness or supporter of a case; everything about them sealed under the case key. */
+export interface CasePartiesTable {
+  id: string;
+  case_id: string;
+  details_sealed: Buffer;
+  added_by: string | null;
+  created_at: string;
+}
+
+/** Due process: what the subject was told, their response, outcome and sanctions, appeals (sealed). */
+export interface CaseDueProcessTable {
+  id: string;
+  case_id: string;
+  kind: 'notice' | 'response' | 'outcome' | 'appeal';
+  body_sealed: Buffer;
+  recorded_by: string;
+  created_at: string;
+}
+
+/** A protected person for one case: found by a keyed hash of the employee id; the case sealed under the server's protection key. */
+export interface ProtectedPersonsTable {
+  id: string;
+  tag: Buffer;
+  window_ends_at: string;
+  reference_sealed: Buffer;
+  created_at: string;
+}
+
+export type HrEventType = 'termination' | 'demotion' | 'pay_cut' | 'transfer' | 'negative_review' | 'disciplinary_action' | 'non_renewal';
+
+/** An adverse HR event as the HR system reported it; `flagged` until oversight clears or upholds it. */
+export interface HrEventsTable {
+  id: string;
+  /** The HR system's own id for the event, so a second delivery is recognised. */
+  source_ref: string | null;
+  employee_id: string;
+  type: HrEventType;
+  effective_at: string | null;
+  token_id: string | null;
+  status: 'recorded' | 'flagged' | 'cleared' | 'upheld';
+  review_case_id: string | null;
+  decided_at: string | null;
+  decided_by: string | null;
+  received_at: string;
+}
+
 export interface Database {
+  directory_employees: DirectoryEmployeesTable;
+  staff_conflicts: StaffConflictsTable;
+  api_tokens: ApiTokensTable;
+  case_parties: CasePartiesTable;
+  case_due_process: CaseDueProcessTable;
+  protected_persons: ProtectedPersonsTable;
+  hr_events: HrEventsTable;
   users: UsersTable;
   channels: ChannelsTable;
   channel_members: ChannelMembersTable;

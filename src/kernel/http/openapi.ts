@@ -48,7 +48,7 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], version: strin
     (paths[path] ??= {})[spec.method.toLowerCase()] = {
       summary: spec.summary,
       tags: spec.tags,
-      ...(spec.auth === 'public' ? { security: [] } : { security: [{ [spec.auth === 'staff' ? 'staffSession' : 'reporterSession']: [] }] }),
+      ...(spec.auth === 'public' ? { security: [] } : { security: [{ [spec.auth === 'staff' ? 'staffSession' : spec.auth === 'hr-system' ? 'hrSystemToken' : 'reporterSession']: [] }] }),
       parameters: [...parametersFor(spec.params, 'path'), ...parametersFor(spec.query, 'query')],
       ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaFor(spec.body, 'input') } } } } : {}),
       ...(spec.multipart ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: schemaFor(spec.multipart, 'input') } } } } : {}),
@@ -77,6 +77,7 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], version: strin
       securitySchemes: {
         staffSession: { type: 'apiKey', in: 'cookie', name: 'candor_staff' },
         reporterSession: { type: 'apiKey', in: 'cookie', name: 'candor_reporter' },
+        hrSystemToken: { type: 'http', scheme: 'bearer', description: 'An API token of the hr-system role (candor token create)' },
       },
     },
   };

@@ -7,10 +7,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { StaffPrincipal } from '../../identity/identity.service.js';
 import type { ReporterPrincipal } from '../../reporter/reporter.service.js';
+import type { HrSystemPrincipal } from '../../identity/api-token.service.js';
 import type { AppContext } from '../context.js';
 
-export type AuthKind = 'public' | 'staff' | 'reporter';
-type PrincipalFor<A extends AuthKind> = A extends 'staff' ? StaffPrincipal : A extends 'reporter' ? ReporterPrincipal : undefined;
+/** `hr-system`: an API token of that role (Authorization: Bearer); such tokens reach only routes declared with it. */
+export type AuthKind = 'public' | 'staff' | 'reporter' | 'hr-system';
+type PrincipalFor<A extends AuthKind> = A extends 'staff' ? StaffPrincipal : A extends 'reporter' ? ReporterPrincipal : A extends 'hr-system' ? HrSystemPrincipal : undefined;
 
 export interface HandlerInput<A extends AuthKind, B, Q, P> {
   ctx: AppContext;

@@ -1,0 +1,55 @@
+/**
+ * Conflict-of-interest routing at intake: loads what the names in a report can reach (directory
+ * entries by normalised name or e-mail, the management chain above the subjects, staff accounts,
+ * declared conflicts) with indexed lookups, and asks the pure rules who is excluded. Nothing here
+ * writes; intake wraps the case key only to whoever is left.
+ */
+import type { Queryable } from '../kernel/database.js';
+import { findEmployeesByNameOrEmail, findManagers } from '../directory/directory.repository.js';
+import { lookupKeys, planExclusions, subjectEmployeeIds, type DirectoryEntry, type ExclusionPlan, type NamedPerson, type StaffCandidate } from './conflict.rules.js';
+
+/** Every staff account that is not disabled, with its directory entry (set by an admin, or found by e-mail). */
+export async function listStaffCandidates(db: Queryable): Promise<StaffCandidate[]> {
+  const rows = await db
+    .selectFrom('users')
+    .leftJoin('directory_employees', (join) => join.onRef('directory_employees.email', '=', 'users.email').on('directory_employees.active', '=', 1))
+    .select(['users.id', 'users.name', 'users.email', 'users.employee_id', 'directory_employees.id as email_employee_id'])
+    .where('users.disabled_at', 'is', null)
+    .execute();
+  return rows.map((row) => ({ id: row.id, name: row.name, email: row.email, employeeId: row.employee_id ?? row.email_employee_id ?? null }));
+}
+
+export interface RoutingFacts {
+  plan: ExclusionPlan;
+  directory: DirectoryEntry[];
+  staff: StaffCandidate[];
+}
+
+/** Who a report's subjects and "must not see" names exclude, with `chainDepth` levels of management. */
+export async function planReportExclusions(db: Queryable, people: { subjects: readonly NamedPerson[]; mustNotSee: readonly NamedPerson[] }, chainDepth: number): Promise<RoutingFacts> {
+  const { nameKeys, emails } = lookupKeys([...people.subjects, ...people.mustNotSee]);
+  const [rows, staff] = await Promise.all([findEmployeesByNameOrEmail(db, nameKeys, emails), listStaffCandidates(db)]);
+  const directory: DirectoryEntry[] = rows.map((row) => ({ id: row.id, name: row.name, nameKey: row.name_key, email: row.email, department: row.department, managerId: row.manager_id }));
+  const managerOf = new Map<string, string | null>(directory.map((entry) => [entry.id, entry.managerId]));
+  // Walk up the chain one indexed lookup per level, loading only the managers not known yet.
+  let frontier = subjectEmployeeIds(people.subjects, directory, staff).filter((id) => !managerOf.has(id));
+  const starts = subjectEmployeeIds(people.subjects, directory, staff);
+  if (frontier.length > 0) for (const row of await findManagers(db, frontier)) managerOf.set(row.id, row.manager_id);
+  let level = starts;
+  for (let step = 0; step < chainDepth && level.length > 0; step++) {
+    const managers = level.map((id) => managerOf.get(id)).filter((id): id is string => typeof id === 'string');
+    frontier = managers.filter((id) => !managerOf.has(id));
+    if (frontier.length > 0) {
+      const found = await findManagers(db, frontier);
+      for (const row of found) managerOf.set(row.id, row.manager_id);
+      for (const id of frontier) if (!managerOf.has(id)) managerOf.set(id, null);
+    }
+    level = managers;
+  }
+  const subjectIds = new Set(starts);
+  const conflicts = subjectIds.size === 0
+    ? []
+    : await db.selectFrom('staff_conflicts').select(['user_id as userId', 'employee_id as employeeId']).where('employee_id', 'in', [...subjectIds]).execute();
+  const plan = planExclusions({ subjects: people.subjects, mustNotSee: people.mustNotSee, directory, chainDepth, managerOf, staff, conflicts });
+  return { plan, directory, staff };
+}
