@@ -7,6 +7,11 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import { attachmentRoutes, multipartOptions } from './attachments/attachment.routes.js';
 import { caseRoutes } from './cases/case.routes.js';
+import { partyRoutes } from './cases/party.routes.js';
+import { conflictRoutes } from './conflicts/conflict.routes.js';
+import { directoryRoutes } from './directory/directory.routes.js';
+import { apiTokenRoutes } from './identity/api-token.routes.js';
+import { protectionRoutes } from './protection/protection.routes.js';
 import { channelRoutes } from './channels/channel.routes.js';
 import { prepareEscrow } from './escrow/escrow.key.js';
 import { escrowRoutes } from './escrow/escrow.routes.js';
@@ -30,7 +35,7 @@ import { authenticateReporter } from './reporter/reporter.service.js';
 import { reporterRoutes } from './reporter/reporter.routes.js';
 import { CANDOR_VERSION } from './version.js';
 
-export const API_ROUTES: readonly AnyRoute[] = [...intakeRoutes, ...reporterRoutes, ...identityRoutes, ...adminRoutes, ...caseRoutes, ...questionnaireRoutes, ...attachmentRoutes, ...channelRoutes, ...clockRoutes, ...notificationRoutes, ...escrowRoutes];
+export const API_ROUTES: readonly AnyRoute[] = [...intakeRoutes, ...reporterRoutes, ...identityRoutes, ...adminRoutes, ...caseRoutes, ...questionnaireRoutes, ...attachmentRoutes, ...channelRoutes, ...clockRoutes, ...notificationRoutes, ...escrowRoutes, ...directoryRoutes, ...apiTokenRoutes, ...partyRoutes, ...conflictRoutes, ...protectionRoutes];
 
 /** Nothing from anywhere but Candor itself: no third-party fonts, scripts, images or frames. */
 const CONTENT_SECURITY_POLICY = [

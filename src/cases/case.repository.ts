@@ -17,7 +17,7 @@ export function findReadableCase(db: Queryable, caseId: string, userId: string) 
     .innerJoin('case_access', 'case_access.case_id', 'cases.id')
     .innerJoin('channels', 'channels.id', 'cases.channel_id')
     .selectAll('cases')
-    .select(['case_access.wrapped_key', 'case_access.grant_kind', 'channels.slug as channel_slug'])
+    .select(['case_access.wrapped_key', 'case_access.grant_kind', 'channels.slug as channel_slug', 'channels.standard_of_proof as channel_standard'])
     .where('cases.id', '=', caseId)
     .where('case_access.user_id', '=', userId)
     .where('case_access.active', '=', 1)
@@ -92,6 +92,7 @@ export function listInbox(db: Queryable, userId: string, limit: number, after?: 
     'cases.received_at',
     'cases.acknowledge_by',
     'cases.assignee_id',
+    'cases.kind',
     'channels.slug as channel_slug',
     'case_access.next_deadline_at',
   ]);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CASE_STATUSES, CLOSINGS, FINDINGS } from './case.rules.js';
 import { AttachmentSummary } from '../attachments/attachment.schema.js';
+import { CaseParty, DueProcessView, ReviewView, RoutingView } from './party.schema.js';
 
 export const MESSAGE_MAX = 20_000;
 
@@ -55,6 +56,7 @@ export const CaseSummary = z
     channel: z.string(),
     assigneeId: z.string().nullable(),
     overdue: z.boolean(),
+    kind: z.enum(['report', 'retaliation-review']),
   })
   .meta({ id: 'CaseSummary' });
 
@@ -96,5 +98,11 @@ export const CaseDetail = z
     reporter: z.object({ name: z.string(), email: z.string().nullable(), phone: z.string().nullable() }).nullable(),
     messages: z.array(CaseMessage),
     attachments: z.array(AttachmentSummary),
+    kind: z.enum(['report', 'retaliation-review']),
+    supporters: z.array(z.object({ name: z.string(), contact: z.string().nullable() })),
+    parties: z.array(CaseParty),
+    routing: RoutingView.nullable().describe('What conflict-of-interest routing matched and who it kept the case from'),
+    dueProcess: DueProcessView,
+    review: ReviewView.nullable().describe('For a retaliation review: the HR event and the linked cases the viewer may read'),
   })
   .meta({ id: 'CaseDetail' });

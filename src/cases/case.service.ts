@@ -21,6 +21,9 @@ import {
   type InboxFilters,
 } from './case.repository.js';
 import { caseWorkView } from './case.work-view.js';
+import { dueProcessView } from './due-process.service.js';
+import { listParties } from './party.service.js';
+import { reviewView } from '../protection/review.service.js';
 import { customQuestions } from '../questionnaires/questionnaire.rules.js';
 import { questionnaireVersion } from '../questionnaires/questionnaire.service.js';
 
@@ -96,6 +99,7 @@ export async function listCasesForStaff(ctx: AppContext, principal: StaffPrincip
     channel: row.channel_slug,
     assigneeId: row.assignee_id,
     overdue: isOverdue(row.next_deadline_at, now),
+    kind: row.kind === 'retaliation-review' ? ('retaliation-review' as const) : ('report' as const),
   }));
   const last = rows.length > options.limit ? rows[options.limit - 1] : undefined;
   return {
@@ -141,6 +145,12 @@ export async function getCaseForStaff(ctx: AppContext, principal: StaffPrincipal
     subjects: report.subjects ?? [],
     witnesses: report.witnesses ?? [],
     excluded: report.excluded ?? [],
+    supporters: report.supporters ?? [],
+    kind: row.kind === 'retaliation-review' ? ('retaliation-review' as const) : ('report' as const),
+    parties: await listParties(ctx.db, caseId, caseKey),
+    routing: report.routing ?? null,
+    dueProcess: await dueProcessView(ctx.db, caseId, caseKey, row.channel_standard ?? ctx.config.cases.standardOfProof, row.closed_at, ctx.config.cases.appealWindowDays),
+    review: report.review ? await reviewView(ctx.db, principal.userId, caseId, report.review) : null,
     outcome: report.outcome ?? null,
     safeNow: report.safeNow ?? null,
     questionnaireVersion: row.questionnaire_version,

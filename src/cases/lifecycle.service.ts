@@ -35,7 +35,7 @@ import {
 type Actor = { type: 'staff'; id: string } | { type: 'reporter'; caseId: string };
 
 /** Loads a case for someone who may work on it, with its key; for anyone else it does not exist. */
-async function openForWork(tx: Tx, principal: StaffPrincipal, caseId: string) {
+export async function openForWork(tx: Tx, principal: StaffPrincipal, caseId: string) {
   const row = await findReadableCase(tx, caseId, principal.userId);
   if (!row) throw new CaseNotFound();
   return { row, caseKey: unwrapCaseKeyForUser(row.wrapped_key, principal.privateKey, caseId) };
@@ -53,7 +53,7 @@ interface StepInput {
 }
 
 /** Applies one lifecycle step to a loaded case: rules, record, status, deadlines, clocks, audit. */
-async function applyStep(
+export async function applyStep(
   ctx: AppContext,
   tx: Tx,
   actor: Actor,
@@ -193,7 +193,7 @@ export async function recordAllegationFinding(ctx: AppContext, principal: StaffP
     if (row.status !== 'investigation' && row.status !== 'findings' && row.status !== 'review') {
       throw new Conflict('invalid_transition', 'Findings are recorded during investigation, findings or review.');
     }
-    const standard = ctx.config.cases.standardOfProof;
+    const standard = row.channel_standard ?? ctx.config.cases.standardOfProof;
     const ok = await recordFinding(tx, caseId, allegationId, { finding: input.finding, standard, reasoning: sealCaseText(caseKey, caseId, 'finding', input.reasoning), at: at.toISOString(), by: principal.userId });
     if (!ok) throw new DomainError('allegation_not_found', 'No such allegation on this case.', 404);
     await recordCaseEvent(tx, ctx, caseId, at, { kind: 'activity' });

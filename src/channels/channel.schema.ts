@@ -7,6 +7,7 @@ export const UpdateChannelBody = z
   .strictObject({
     name: z.string().trim().min(1).max(200).optional(),
     description: LocalizedText.nullable().optional().describe('What this channel is for, shown on its landing page'),
+    standardOfProof: z.string().trim().min(1).max(100).nullable().optional().describe("The standard findings on this channel's cases are made against; null: the installation's (CANDOR_STANDARD_OF_PROOF)"),
   })
   .meta({ id: 'UpdateChannelBody' });
 
@@ -15,7 +16,7 @@ export const CreateChannelBody = z
   .meta({ id: 'CreateChannelBody' });
 
 export const Channel = z
-  .object({ id: z.string(), slug: z.string(), name: z.string(), description: LocalizedText.nullable() })
+  .object({ id: z.string(), slug: z.string(), name: z.string(), description: LocalizedText.nullable(), standardOfProof: z.string().nullable().optional() })
   .meta({ id: 'Channel' });
 
 export const PortalTextsBody = z

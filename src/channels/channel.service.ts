@@ -38,15 +38,22 @@ export async function createChannelAsAdmin(ctx: AppContext, principal: StaffPrin
   return createChannel(ctx, { type: 'staff', id: principal.userId }, input);
 }
 
-export async function updateChannelAsAdmin(ctx: AppContext, principal: StaffPrincipal, slug: string, changes: { name?: string; description?: LocalizedText | null }) {
+export async function updateChannelAsAdmin(ctx: AppContext, principal: StaffPrincipal, slug: string, changes: { name?: string; description?: LocalizedText | null; standardOfProof?: string | null }) {
   requireAdmin(principal);
   return inTransaction(ctx, async (tx) => {
     const channel = await findChannelBySlug(tx, slug);
     if (!channel) throw new ChannelNotFound();
     const description = changes.description === undefined ? undefined : changes.description === null ? null : JSON.stringify(changes.description);
     await updateChannel(tx, channel.id, { name: changes.name, description });
-    await recordAudit(tx, ctx.dialect, ctx.clock.now(), { actor: { type: 'staff', id: principal.userId }, action: 'channel.update', targetId: channel.id });
-    return present({ ...channel, name: changes.name ?? channel.name, description: description === undefined ? channel.description : description });
+    if (changes.standardOfProof !== undefined) await tx.updateTable('channels').set({ standard_of_proof: changes.standardOfProof }).where('id', '=', channel.id).execute();
+    await recordAudit(tx, ctx.dialect, ctx.clock.now(), {
+      actor: { type: 'staff', id: principal.userId },
+      action: 'channel.update',
+      targetId: channel.id,
+      ...(changes.standardOfProof !== undefined ? { details: { standardOfProof: changes.standardOfProof } } : {}),
+    });
+    const standardOfProof = changes.standardOfProof === undefined ? (channel.standard_of_proof ?? null) : changes.standardOfProof;
+    return { ...present({ ...channel, name: changes.name ?? channel.name, description: description === undefined ? channel.description : description }), standardOfProof };
   });
 }
 

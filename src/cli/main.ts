@@ -13,6 +13,7 @@ import { CANDOR_VERSION } from '../version.js';
 import { readLines, readSecret } from './read-secret.js';
 import { serve } from './serve.js';
 import { addAccountCommands } from './accounts.js';
+import { addHrCommands } from './hr.js';
 
 const CLI_ACTOR = { type: 'system' as const, id: 'cli' };
 
@@ -127,6 +128,8 @@ export async function main(argv: string[]): Promise<number> {
         await runtime.close();
       }
     });
+
+  addHrCommands(program);
 
   const audit = program.command('audit').description('Inspect the tamper-evident audit log');
   audit

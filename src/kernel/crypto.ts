@@ -725,6 +725,14 @@ export function openProtectionReference(key: ProtectionKey, rowId: string, seale
   return aeadDecrypt(hkdf(key, 'candor/protection/reference'), Buffer.from(sealed), `candor/protection/${rowId}`, 'protection reference').toString('utf8');
 }
 
+/**
+ * A case with no reporter (a retaliation review) still fills the receipt columns: random bytes
+ * that match no receipt and wrap nothing, so no receipt can ever open it.
+ */
+export function noReporterReceiptColumns(): { lookup: Buffer; wrappedKey: Buffer } {
+  return { lookup: randomBytes(32), wrappedKey: randomBytes(93) };
+}
+
 // ---------------------------------------------------------------------------------------------
 // API tokens for machine identities (an HR system). Full entropy, so a plain hash is stored.
 
