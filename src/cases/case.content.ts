@@ -40,6 +40,8 @@ export interface PartyDetails {
   matchedEmployeeIds: string[];
   source: 'reporter' | 'handler';
   protectedUntil: string | null;
+  /** Order in the case: the reporter's order at intake, then as added. */
+  position?: number;
 }
 
 export function sealParty(key: CaseKey, caseId: string, party: PartyDetails): Sealed {

@@ -88,10 +88,10 @@ export async function prepareIntakeParties(db: Queryable, report: SubmitReport, 
 /** Stores the intake's parties and protections inside the intake transaction. */
 export async function recordIntakeParties(tx: Tx, ctx: AppContext, caseId: string, caseKey: CaseKey, intake: IntakeParties, at: Date): Promise<void> {
   const until = addCalendarDays(at, ctx.config.protection.windowDays).toISOString();
-  for (const party of intake.parties) {
+  for (const [position, party] of intake.parties.entries()) {
     const id = randomUUID();
     const protect = party.kind !== 'subject' && party.employeeId !== null;
-    await tx.insertInto('case_parties').values({ id, case_id: caseId, details_sealed: sealParty(caseKey, caseId, { ...party, protectedUntil: protect ? until : null }), added_by: null, created_at: at.toISOString() }).execute();
+    await tx.insertInto('case_parties').values({ id, case_id: caseId, details_sealed: sealParty(caseKey, caseId, { ...party, protectedUntil: protect ? until : null, position }), added_by: null, created_at: at.toISOString() }).execute();
     if (protect) await protectEmployee(tx, ctx, { caseId, employeeId: party.employeeId!, role: party.kind as ProtectedRole, partyId: id, at });
   }
   if (intake.reporterEmployeeId) await protectEmployee(tx, ctx, { caseId, employeeId: intake.reporterEmployeeId, role: 'reporter', partyId: null, at });
@@ -99,7 +99,9 @@ export async function recordIntakeParties(tx: Tx, ctx: AppContext, caseId: strin
 
 export async function listParties(db: Queryable, caseId: string, caseKey: CaseKey) {
   const rows = await db.selectFrom('case_parties').select(['id', 'details_sealed', 'added_by', 'created_at']).where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute();
-  return rows.map((row) => ({ id: row.id, ...openParty(caseKey, caseId, row.details_sealed), addedBy: row.added_by, at: row.created_at }));
+  return rows
+    .map((row) => ({ id: row.id, ...openParty(caseKey, caseId, row.details_sealed), addedBy: row.added_by, at: row.created_at }))
+    .sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
 }
 
 export interface NewParty {
@@ -130,6 +132,7 @@ export async function addParty(ctx: AppContext, principal: StaffPrincipal, caseI
     if (!row) throw new CaseNotFound();
     const caseKey = unwrapCaseKeyForUser(row.wrapped_key, principal.privateKey, caseId);
     const id = randomUUID();
+    const position = Number((await tx.selectFrom('case_parties').select((eb) => eb.fn.countAll<number>().as('n')).where('case_id', '=', caseId).executeTakeFirst())?.n ?? 0);
     const protect = input.kind !== 'subject' && employee !== undefined;
     const until = protect ? addCalendarDays(at, ctx.config.protection.windowDays).toISOString() : null;
     const details: PartyDetails = {
@@ -142,6 +145,7 @@ export async function addParty(ctx: AppContext, principal: StaffPrincipal, caseI
       matchedEmployeeIds: employee ? [employee.id] : [],
       source: 'handler',
       protectedUntil: until,
+      position,
     };
     await tx.insertInto('case_parties').values({ id, case_id: caseId, details_sealed: sealParty(caseKey, caseId, details), added_by: principal.userId, created_at: at.toISOString() }).execute();
     if (protect) await protectEmployee(tx, ctx, { caseId, employeeId: employee.id, role: input.kind as ProtectedRole, partyId: id, at });

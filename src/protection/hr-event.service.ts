@@ -34,7 +34,7 @@ export async function recordHrEvent(ctx: AppContext, actor: AuditActor, tokenId:
   }
   const at = ctx.clock.now();
   const links = await activeProtections(ctx.db, ctx, input.employeeId, at);
-  const prepared = links.length > 0 ? await prepareReview(ctx.db, links) : null;
+  const prepared = links.length > 0 ? await prepareReview(ctx, links, at) : null;
   const employee = prepared ? await findEmployee(ctx.db, input.employeeId) : undefined;
   const id = randomUUID();
   await inTransaction(ctx, async (tx) => {

@@ -31,6 +31,8 @@ export interface PreparedReview {
   caseId: string;
   recipients: { id: string; public_key: Buffer }[];
   channelId: string;
+  acknowledgeBy: Date;
+  feedbackBy: Date;
 }
 
 /**
@@ -38,7 +40,8 @@ export interface PreparedReview {
  * oversight excluded from the original case is left out of its review too); if none of them
  * does, every active oversight member. With no oversight at all, nothing can be opened.
  */
-export async function prepareReview(db: Queryable, links: readonly ProtectionReference[]): Promise<PreparedReview> {
+export async function prepareReview(ctx: AppContext, links: readonly ProtectionReference[], at: Date): Promise<PreparedReview> {
+  const { db } = ctx;
   const oversight = await listActiveUsersByRole(db, 'oversight');
   if (oversight.length === 0) throw new NoRecipients();
   const caseIds = [...new Set(links.map((link) => link.caseId))];
@@ -48,7 +51,9 @@ export async function prepareReview(db: Queryable, links: readonly ProtectionRef
   const preferred = oversight.filter((user) => holders.has(user.id));
   const channel = (await findChannelBySlug(db, 'general')) ?? (await listChannels(db))[0];
   if (!channel) throw new NoRecipients();
-  return { caseId: randomUUID(), recipients: preferred.length > 0 ? preferred : oversight, channelId: channel.id };
+  // Read outside the write transaction: on SQLite a read through ctx.db inside it would wait for itself.
+  const { acknowledgeBy, feedbackBy } = await initialCaseDeadlines(ctx, channel.id, REVIEW_CATEGORY, at);
+  return { caseId: randomUUID(), recipients: preferred.length > 0 ? preferred : oversight, channelId: channel.id, acknowledgeBy, feedbackBy };
 }
 
 export async function openReview(
@@ -60,7 +65,7 @@ export async function openReview(
 ): Promise<string> {
   const caseKey = generateCaseKey();
   const { caseId } = prepared;
-  const { acknowledgeBy, feedbackBy } = await initialCaseDeadlines(ctx, prepared.channelId, REVIEW_CATEGORY, at);
+  const { acknowledgeBy, feedbackBy } = prepared;
   const deadline = nextDeadline({ acknowledgedAt: null, acknowledgeBy: acknowledgeBy.toISOString(), feedbackBy: feedbackBy.toISOString(), closedAt: null });
   const received = at.toISOString();
   const links = [...new Map(event.links.map((link) => [`${link.caseId}/${link.role}`, { caseId: link.caseId, role: link.role }])).values()];
