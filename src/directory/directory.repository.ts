@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Queryable } from '../kernel/database.js';
 import { nameKey } from '../routing/name-match.rules.js';
 import type { EmployeeInput, StoredEmployee } from './directory.rules.js';
@@ -83,6 +84,23 @@ export function findEmployeesByNameOrEmail(db: Queryable, nameKeys: readonly str
       return eb.or(ors);
     })
     .execute();
+}
+
+/**
+ * The management chain above these employees, `depth` levels up, in one recursive query (portable
+ * SQL: SQLite and PostgreSQL both have WITH RECURSIVE); each step is a primary-key lookup. The
+ * depth bound also ends a cycle in bad directory data.
+ */
+export async function findChainRows(db: Queryable, ids: readonly string[], depth: number): Promise<{ id: string; manager_id: string | null }[]> {
+  if (ids.length === 0) return [];
+  const result = await sql<{ id: string; manager_id: string | null }>`
+    WITH RECURSIVE chain(id, manager_id, depth) AS (
+      SELECT id, manager_id, 0 FROM directory_employees WHERE id IN (${sql.join([...ids])})
+      UNION ALL
+      SELECT d.id, d.manager_id, c.depth + 1 FROM directory_employees d JOIN chain c ON d.id = c.manager_id WHERE c.depth < ${depth}
+    )
+    SELECT id, manager_id FROM chain`.execute(db);
+  return result.rows;
 }
 
 /** Manager ids of these employees (one level of the chain walk). */

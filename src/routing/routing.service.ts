@@ -5,7 +5,7 @@
  * writes; intake wraps the case key only to whoever is left.
  */
 import type { Queryable } from '../kernel/database.js';
-import { findEmployeesByNameOrEmail, findManagers } from '../directory/directory.repository.js';
+import { findChainRows, findEmployeesByNameOrEmail } from '../directory/directory.repository.js';
 import { lookupKeys, planExclusions, subjectEmployeeIds, type DirectoryEntry, type ExclusionPlan, type NamedPerson, type StaffCandidate } from './conflict.rules.js';
 
 /** Every staff account that is not disabled, with its directory entry (set by an admin, or found by e-mail). */
@@ -31,25 +31,15 @@ export async function planReportExclusions(db: Queryable, people: { subjects: re
   const [rows, staff] = await Promise.all([findEmployeesByNameOrEmail(db, nameKeys, emails), listStaffCandidates(db)]);
   const directory: DirectoryEntry[] = rows.map((row) => ({ id: row.id, name: row.name, nameKey: row.name_key, email: row.email, department: row.department, managerId: row.manager_id }));
   const managerOf = new Map<string, string | null>(directory.map((entry) => [entry.id, entry.managerId]));
-  // Walk up the chain one indexed lookup per level, loading only the managers not known yet.
-  let frontier = subjectEmployeeIds(people.subjects, directory, staff).filter((id) => !managerOf.has(id));
   const starts = subjectEmployeeIds(people.subjects, directory, staff);
-  if (frontier.length > 0) for (const row of await findManagers(db, frontier)) managerOf.set(row.id, row.manager_id);
-  let level = starts;
-  for (let step = 0; step < chainDepth && level.length > 0; step++) {
-    const managers = level.map((id) => managerOf.get(id)).filter((id): id is string => typeof id === 'string');
-    frontier = managers.filter((id) => !managerOf.has(id));
-    if (frontier.length > 0) {
-      const found = await findManagers(db, frontier);
-      for (const row of found) managerOf.set(row.id, row.manager_id);
-      for (const id of frontier) if (!managerOf.has(id)) managerOf.set(id, null);
-    }
-    level = managers;
-  }
-  const subjectIds = new Set(starts);
-  const conflicts = subjectIds.size === 0
-    ? []
-    : await db.selectFrom('staff_conflicts').select(['user_id as userId', 'employee_id as employeeId']).where('employee_id', 'in', [...subjectIds]).execute();
+  // The chain in one recursive query, and the declared conflicts with the subjects, side by side.
+  const [chainRows, conflicts] = await Promise.all([
+    findChainRows(db, starts, chainDepth),
+    starts.length === 0
+      ? Promise.resolve([])
+      : db.selectFrom('staff_conflicts').select(['user_id as userId', 'employee_id as employeeId']).where('employee_id', 'in', starts).execute(),
+  ]);
+  for (const row of chainRows) managerOf.set(row.id, row.manager_id);
   const plan = planExclusions({ subjects: people.subjects, mustNotSee: people.mustNotSee, directory, chainDepth, managerOf, staff, conflicts });
   return { plan, directory, staff };
 }
