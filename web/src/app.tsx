@@ -8,6 +8,7 @@ import { CasePage } from './pages/case/case-page.js';
 import { PAGE_SIZE, InboxPage, filtersFrom } from './pages/inbox.js';
 import { dropPrefetch, prefetchCases } from './api/prefetch.js';
 import { PausedClocksPage } from './pages/paused-clocks.js';
+import { RetaliationReviewsPage } from './pages/retaliation-reviews.js';
 import { SignInPage } from './pages/sign-in.js';
 import { Link, navigate, parseLocation, useLocation, type Route } from './router.js';
 import { SessionContext, useSession as useContextSession, type Session } from './session.js';
@@ -114,6 +115,8 @@ function RoutePage({ route }: { route: Route }) {
       return <AdminPage section={route.section} />;
     case 'account':
       return <AccountPage />;
+    case 'retaliation-reviews':
+      return <RetaliationReviewsPage />;
     case 'paused-clocks':
       return <PausedClocksPage />;
     case 'not-found':
@@ -148,6 +151,13 @@ function TopBar({ route }: { route: Route }) {
               <li>
                 <Link to="/paused-clocks" aria-current={route.page === 'paused-clocks' ? 'page' : undefined}>
                   Paused clocks
+                </Link>
+              </li>
+            )}
+            {me.role === 'oversight' && (
+              <li>
+                <Link to="/retaliation-reviews" aria-current={route.page === 'retaliation-reviews' ? 'page' : undefined}>
+                  Retaliation reviews
                 </Link>
               </li>
             )}

@@ -33,6 +33,14 @@ import type {
   TotpEnrolment,
   CaseDetail,
   CaseList,
+  OutcomeBody,
+  PartyBody,
+  RecuseBody,
+  ReviewDecisionBody,
+  ReviewList,
+  SubjectAppealBody,
+  SubjectNoticeBody,
+  SubjectResponseBody,
   CaseListQuery,
   CaseMessage,
   Channel,
@@ -75,6 +83,12 @@ export const cases = {
   addTask: (id: string, body: TaskBody) => request<unknown>('POST', `${v1}/cases/${enc(id)}/tasks`, body),
   updateTask: (id: string, taskId: string, body: TaskPatch) => request<unknown>('PATCH', `${v1}/cases/${enc(id)}/tasks/${enc(taskId)}`, body),
   assign: (id: string, body: AssignBody) => request<unknown>('PUT', `${v1}/cases/${enc(id)}/assignee`, body),
+  addParty: (id: string, body: PartyBody) => request<unknown>('POST', `${v1}/cases/${enc(id)}/parties`, body),
+  recuse: (id: string, body: RecuseBody) => request<unknown>('POST', `${v1}/cases/${enc(id)}/recuse`, body),
+  recordNotice: (id: string, body: SubjectNoticeBody) => request<unknown>('POST', `${v1}/cases/${enc(id)}/subject-notices`, body),
+  recordResponse: (id: string, body: SubjectResponseBody) => request<unknown>('POST', `${v1}/cases/${enc(id)}/subject-responses`, body),
+  recordOutcome: (id: string, body: OutcomeBody) => request<unknown>('POST', `${v1}/cases/${enc(id)}/outcome`, body),
+  recordSubjectAppeal: (id: string, body: SubjectAppealBody) => request<unknown>('POST', `${v1}/cases/${enc(id)}/subject-appeals`, body),
   attachmentUrl: (id: string, attachmentId: string) => `${v1}/cases/${enc(id)}/attachments/${enc(attachmentId)}`,
   /** Files as multipart/form-data; metadata is stripped unless keepOriginal. */
   uploadAttachments: (id: string, files: File[], keepOriginal: boolean) => {
@@ -115,4 +129,9 @@ export const clocks = {
   setHolidays: (slug: string, body: HolidaysBody) => request<ClockPolicies>('PUT', `${v1}/admin/channels/${enc(slug)}/holidays`, body),
   ladder: (slug: string) => request<Ladder>('GET', `${v1}/admin/channels/${enc(slug)}/ladder`),
   setLadder: (slug: string, body: LadderBody) => request<Ladder>('PUT', `${v1}/admin/channels/${enc(slug)}/ladder`, body),
+};
+
+export const retaliation = {
+  reviews: () => request<ReviewList>('GET', `${v1}/oversight/retaliation-reviews`),
+  decide: (caseId: string, body: ReviewDecisionBody) => request<unknown>('POST', `${v1}/oversight/retaliation-reviews/${enc(caseId)}/decision`, body),
 };

@@ -59,6 +59,16 @@ import type {
   PauseClockBody as PauseClockBodySchema,
 } from '@server/clocks/clock.schema.js';
 import type { REPORT_CATEGORIES } from '@server/intake/intake.schema.js';
+import type {
+  OutcomeBody as OutcomeBodySchema,
+  PartyBody as PartyBodySchema,
+  RecuseBody as RecuseBodySchema,
+  ReviewDecisionBody as ReviewDecisionBodySchema,
+  ReviewList as ReviewListSchema,
+  SubjectAppealBody as SubjectAppealBodySchema,
+  SubjectNoticeBody as SubjectNoticeBodySchema,
+  SubjectResponseBody as SubjectResponseBodySchema,
+} from '@server/cases/party.schema.js';
 import type { ErrorBody as ErrorBodySchema } from '@server/kernel/http/errors.js';
 import type {
   LocalizedText as LocalizedTextSchema,
@@ -130,3 +140,12 @@ export type Ladder = z.infer<typeof LadderSchema>;
 export type LadderBody = z.input<typeof LadderBodySchema>;
 
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+export type PartyBody = z.input<typeof PartyBodySchema>;
+export type RecuseBody = z.input<typeof RecuseBodySchema>;
+export type SubjectNoticeBody = z.input<typeof SubjectNoticeBodySchema>;
+export type SubjectResponseBody = z.input<typeof SubjectResponseBodySchema>;
+export type OutcomeBody = z.input<typeof OutcomeBodySchema>;
+export type SubjectAppealBody = z.input<typeof SubjectAppealBodySchema>;
+export type ReviewDecisionBody = z.input<typeof ReviewDecisionBodySchema>;
+export type ReviewList = z.infer<typeof ReviewListSchema>;

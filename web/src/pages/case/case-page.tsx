@@ -14,6 +14,8 @@ import { NotesSection } from './notes-section.js';
 import { TasksSection } from './tasks-section.js';
 import { MessagesSection } from './messages-section.js';
 import { PeopleSection } from './people-section.js';
+import { DueProcessSection } from './due-process-section.js';
+import { ReviewSection } from './review-section.js';
 import { ReportSection } from './report-section.js';
 import { StatusPanel } from './status-panel.js';
 import { TimelineSection } from './timeline-section.js';
@@ -75,9 +77,11 @@ export function CasePage({ id }: { id: string }) {
       {error !== undefined && <ErrorNotice error={error} />}
       <div className="case-layout">
         <div className="case-main">
+          {detail.review && <ReviewSection detail={detail} onChanged={refresh} />}
           <ReportSection detail={detail} />
           <MessagesSection detail={detail} onChanged={refresh} />
           <FindingsSection detail={detail} onChanged={refresh} />
+          {detail.kind === 'report' && <DueProcessSection detail={detail} onChanged={refresh} />}
           <NotesSection detail={detail} onChanged={refresh} />
           <TimelineSection detail={detail} />
         </div>
@@ -85,7 +89,7 @@ export function CasePage({ id }: { id: string }) {
           <StatusPanel detail={detail} onChanged={refresh} />
           <NextStepSection detail={detail} onChanged={refresh} />
           <TasksSection detail={detail} onChanged={refresh} />
-          <PeopleSection detail={detail} />
+          {detail.kind === 'report' && <PeopleSection detail={detail} onChanged={refresh} />}
           <AttachmentsSection detail={detail} onChanged={refresh} />
         </aside>
       </div>
