@@ -13,7 +13,7 @@ import { sealCaseText, sealReport } from '../cases/case.content.js';
 import { insertTransition, moveCase, updateCase, updateInboxDeadline } from '../cases/lifecycle.repository.js';
 import { findChannelBySlug, listChannels } from '../channels/channel.repository.js';
 import { nextDeadline } from '../clocks/clock.rules.js';
-import { initialCaseDeadlines, recordCaseEvent } from '../clocks/clock.service.js';
+import { initialCaseDeadlines, recordCaseEvent, startCaseClocks } from '../clocks/clock.service.js';
 import type { StaffPrincipal } from '../identity/identity.service.js';
 import { listActiveUsersByRole } from '../identity/user.repository.js';
 import { NO_DEADLINE } from '../kernel/clock.js';
@@ -33,6 +33,7 @@ export interface PreparedReview {
   channelId: string;
   acknowledgeBy: Date;
   feedbackBy: Date;
+  timing: Awaited<ReturnType<typeof initialCaseDeadlines>>['timing'];
 }
 
 /**
@@ -52,8 +53,8 @@ export async function prepareReview(ctx: AppContext, links: readonly ProtectionR
   const channel = (await findChannelBySlug(db, 'general')) ?? (await listChannels(db))[0];
   if (!channel) throw new NoRecipients();
   // Read outside the write transaction: on SQLite a read through ctx.db inside it would wait for itself.
-  const { acknowledgeBy, feedbackBy } = await initialCaseDeadlines(ctx, channel.id, REVIEW_CATEGORY, at);
-  return { caseId: randomUUID(), recipients: preferred.length > 0 ? preferred : oversight, channelId: channel.id, acknowledgeBy, feedbackBy };
+  const { acknowledgeBy, feedbackBy, timing } = await initialCaseDeadlines(ctx, channel.id, REVIEW_CATEGORY, at);
+  return { caseId: randomUUID(), recipients: preferred.length > 0 ? preferred : oversight, channelId: channel.id, acknowledgeBy, feedbackBy, timing };
 }
 
 export async function openReview(
@@ -109,11 +110,12 @@ export async function openReview(
       wrapped_key: wrapCaseKeyForUser(caseKey, user.public_key as UserPublicKey, caseId),
       grant_kind: 'oversight' as const,
       active: 1,
+      status: 'received',
       next_deadline_at: deadline,
       created_at: received,
     })),
   );
-  await recordCaseEvent(tx, ctx, caseId, at, { kind: 'received', category: REVIEW_CATEGORY, channelId: prepared.channelId });
+  await startCaseClocks(tx, caseId, { receivedAt: at, acknowledgeBy: prepared.acknowledgeBy, feedbackBy: prepared.feedbackBy, nextDeadlineAt: deadline, timing: prepared.timing });
   await recordAudit(tx, ctx.dialect, at, { actor: { type: 'system', id: 'retaliation-watch' }, action: 'review.open', caseId, targetId: event.hrEventId, details: { type: event.type, recipients: prepared.recipients.length } });
   return caseId;
 }
