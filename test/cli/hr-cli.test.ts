@@ -65,5 +65,5 @@ describe.each(DIALECTS)('the HR commands (%s)', (dialect) => {
     } finally {
       await handle.close();
     }
-  });
+  }, 300_000);
 });
