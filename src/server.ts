@@ -9,6 +9,7 @@ import { attachmentRoutes, multipartOptions } from './attachments/attachment.rou
 import { caseRoutes } from './cases/case.routes.js';
 import { channelRoutes } from './channels/channel.routes.js';
 import { prepareEscrow } from './escrow/escrow.key.js';
+import { prepareSigningKey } from './records/signing-key.js';
 import { escrowRoutes } from './escrow/escrow.routes.js';
 import { clockRoutes } from './clocks/clock.routes.js';
 import { authenticateStaff } from './identity/identity.service.js';
@@ -150,6 +151,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
 
   // The escrow key file is read (or, on an installation's first start, made) before any request.
   await prepareEscrow(ctx);
+  await prepareSigningKey(ctx);
   for (const spec of API_ROUTES) registerRoute(app, ctx, spec);
   // The portal's pages live in their own context: they take plain HTML forms (the API takes JSON
   // only), and their errors are answered as pages, not JSON.

@@ -387,7 +387,7 @@ export interface JobsTable {
 
 export interface MailOutboxTable {
   id: string;
-  recipient_kind: 'staff' | 'reporter' | 'escrow';
+  recipient_kind: 'staff' | 'reporter' | 'escrow' | 'witness';
   user_id: string | null;
   case_id: string | null;
   template: string;
