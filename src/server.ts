@@ -10,6 +10,7 @@ import { caseRoutes } from './cases/case.routes.js';
 import { channelRoutes } from './channels/channel.routes.js';
 import { prepareEscrow } from './escrow/escrow.key.js';
 import { prepareSigningKey } from './records/signing-key.js';
+import { recordsRoutes } from './records/records.routes.js';
 import { escrowRoutes } from './escrow/escrow.routes.js';
 import { clockRoutes } from './clocks/clock.routes.js';
 import { authenticateStaff } from './identity/identity.service.js';
@@ -30,7 +31,7 @@ import { authenticateReporter } from './reporter/reporter.service.js';
 import { reporterRoutes } from './reporter/reporter.routes.js';
 import { CANDOR_VERSION } from './version.js';
 
-export const API_ROUTES: readonly AnyRoute[] = [...intakeRoutes, ...reporterRoutes, ...identityRoutes, ...adminRoutes, ...caseRoutes, ...questionnaireRoutes, ...attachmentRoutes, ...channelRoutes, ...clockRoutes, ...notificationRoutes, ...escrowRoutes];
+export const API_ROUTES: readonly AnyRoute[] = [...intakeRoutes, ...reporterRoutes, ...identityRoutes, ...adminRoutes, ...caseRoutes, ...questionnaireRoutes, ...attachmentRoutes, ...channelRoutes, ...clockRoutes, ...notificationRoutes, ...escrowRoutes, ...recordsRoutes];
 
 /** Nothing from anywhere but Candor itself: no third-party fonts, scripts, images or frames. */
 const CONTENT_SECURITY_POLICY = [
