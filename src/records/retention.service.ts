@@ -102,11 +102,11 @@ export async function caseRecords(ctx: AppContext, principal: StaffPrincipal, id
   const allowed = principal.role === 'oversight' || principal.role === 'admin' || (await holdsActiveGrant(ctx.db, found.id, principal.userId));
   if (!allowed) throw new CaseNotFound();
   const at = ctx.clock.now();
+  const months = await retentionMonthsFor(ctx, found.channel_id);
   return inTransaction(ctx, async (tx) => {
     const holds = await listHoldsForCase(tx, found.id);
     const exports = await listExportsForCase(tx, found.id);
     await recordAudit(tx, ctx.dialect, at, { actor: { type: 'staff', id: principal.userId }, action: 'case.records.read', caseId: found.id });
-    const months = await retentionMonthsFor(ctx, found.channel_id);
     return {
       caseId: found.id,
       ref: found.ref,
