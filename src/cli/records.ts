@@ -5,6 +5,7 @@ import { auditHead, formatAuditHead, parseWitnessedHeads, verifyAuditChain } fro
 import { startRuntime, type Runtime } from '../kernel/bootstrap.js';
 import { loadConfig } from '../kernel/config.js';
 import { createLogger } from '../kernel/logger.js';
+import { createBackup, generateBackupKeys, migrateStore, restoreBackup } from '../records/backup.service.js';
 import { verifyBundle } from '../records/bundle.verify.js';
 import { runRetentionSweep } from '../records/retention.service.js';
 import { platformSigningKey } from '../records/signing-key.js';
@@ -105,5 +106,46 @@ export function addRecordsCommands(program: Command, audit: Command, setExitCode
         const { shredded } = await runRetentionSweep(runtime.ctx, 10_000);
         console.log(`Shredded ${shredded} case${shredded === 1 ? '' : 's'}.`);
       });
+    });
+
+  const backup = program
+    .command('backup')
+    .description('Write an encrypted, consistent backup (database, attachment files, key files) sealed to the backup public key')
+    .argument('<file>', 'where to write the backup')
+    .action(async (file: string) => {
+      const done = await createBackup(loadConfig(), file);
+      console.log(`Backup ${done.backupId} written to ${file} (${done.attachments} attachment files), sealed to backup key ${done.fingerprint}.`);
+      console.log('Restoring it needs the backup private key file: keep that file off this server.');
+    });
+  backup
+    .command('keygen')
+    .description('Make a backup key pair: the private key to --out (keep it off the server), the public key where backups look for it')
+    .requiredOption('--out <file>', 'where to write the private key (must not exist)')
+    .action(async (options: { out: string }) => {
+      const made = generateBackupKeys(loadConfig(), options.out);
+      console.log(`Backup private key written to ${options.out}. Move it off this server and keep it safe: without it no backup can be restored.`);
+      console.log(made.publicFile ? `Public key written to ${made.publicFile}.` : `Public key (set CANDOR_BACKUP_PUBLIC_KEY): ${made.publicKey}`);
+      console.log(`Fingerprint: ${made.fingerprint}`);
+    });
+
+  program
+    .command('restore')
+    .description('Restore a backup into an empty database and attachment directory (refuses anything else)')
+    .argument('<file>', 'the backup file')
+    .requiredOption('--key <file>', 'the backup private key file (from candor backup keygen)')
+    .action(async (file: string, options: { key: string }) => {
+      const done = await restoreBackup(loadConfig(), file, options.key);
+      console.log(`Restored the backup of ${done.createdAt}: ${done.tables === 1 ? 'the database' : `${done.tables} tables`} and ${done.attachments} attachment files.`);
+    });
+
+  program
+    .command('migrate-store')
+    .description('Move this SQLite installation onto an empty PostgreSQL database, checking counts and the audit chain after')
+    .requiredOption('--to <url>', 'postgres://user@host:5432/database (empty)')
+    .action(async (options: { to: string }) => {
+      const done = await migrateStore(loadConfig(), options.to);
+      for (const { table, rows } of done.tables) console.log(`${table}\t${rows}`);
+      console.log(`Moved ${done.tables.reduce((sum, table) => sum + table.rows, 0)} rows; the audit chain verifies on PostgreSQL (${done.auditEntries} entries).`);
+      console.log('Now set CANDOR_DATABASE_URL to the PostgreSQL URL and start Candor; keep the data directory (key files, attachments).');
     });
 }

@@ -63,3 +63,26 @@ export function parentsFirst(tables: readonly string[], keys: readonly ForeignKe
   for (const table of tables) visit(table);
   return ordered;
 }
+
+/** A table's primary key columns, in order (empty when it has none). */
+export async function primaryKeyColumns(db: Queryable, dialect: Dialect, table: string): Promise<string[]> {
+  if (dialect === 'sqlite') {
+    const rows = await sql<{ name: string; pk: number }>`SELECT name, pk FROM pragma_table_info(${table}) WHERE pk > 0 ORDER BY pk`.execute(db);
+    return rows.rows.map((row) => row.name);
+  }
+  const rows = await sql<{ name: string }>`
+    SELECT kcu.column_name AS name
+    FROM information_schema.table_constraints tc
+    JOIN information_schema.key_column_usage kcu ON tc.constraint_name = kcu.constraint_name AND tc.table_schema = kcu.table_schema
+    WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = current_schema() AND tc.table_name = ${table}
+    ORDER BY kcu.ordinal_position`.execute(db);
+  return rows.rows.map((row) => row.name);
+}
+
+/** Columns filled from a sequence (PostgreSQL bigserial), as [table, column]. */
+export async function serialColumns(db: Queryable): Promise<[string, string][]> {
+  const rows = await sql<{ tbl: string; col: string }>`
+    SELECT table_name AS tbl, column_name AS col FROM information_schema.columns
+    WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%'`.execute(db);
+  return rows.rows.map((row) => [row.tbl, row.col]);
+}
