@@ -100,7 +100,8 @@ export function listAuditTrail(db: Queryable, filters: AuditTrailFilters, limit:
       'audit_events.hash',
     ]);
   if (filters.caseId) query = query.where('audit_events.case_id', '=', filters.caseId);
-  if (filters.actorId) query = query.where('audit_events.actor_id', '=', filters.actorId);
+  // A person by id, or by their sign-in address.
+  if (filters.actorId) query = filters.actorId.includes('@') ? query.where('users.email', '=', filters.actorId.trim().toLowerCase()) : query.where('audit_events.actor_id', '=', filters.actorId);
   if (filters.action) query = query.where('audit_events.action', '=', filters.action);
   if (filters.from) query = query.where('audit_events.at', '>=', filters.from);
   if (filters.to) query = query.where('audit_events.at', '<', filters.to);

@@ -4,7 +4,8 @@ const isoTime = z.iso.datetime({ offset: true });
 const caseIdOrRef = z.string().regex(/^([0-9a-f-]{36}|CN-[0-9A-Za-z]{4}-[0-9A-Za-z]{4})$/, 'must be a case id or reference');
 
 export const AuditTrailQuery = z.strictObject({
-  actor: z.string().min(1).max(100).optional(),
+  /** A staff member's id or sign-in address. */
+  actor: z.string().trim().min(1).max(320).optional(),
   action: z.string().regex(/^[a-z0-9_.]+$/).max(60).optional(),
   caseId: z.uuid().optional(),
   from: isoTime.optional(),
@@ -58,3 +59,28 @@ export const CaseExport = z
     manifestSha256: z.string().nullable(),
   })
   .meta({ id: 'CaseExport' });
+
+export const LegalHold = z.object({
+  id: z.string(),
+  reason: z.string(),
+  setBy: z.string(),
+  setAt: z.string(),
+  liftedBy: z.string().nullable(),
+  liftedAt: z.string().nullable(),
+  liftReason: z.string().nullable(),
+});
+
+export const CaseRecords = z
+  .object({
+    caseId: z.string(),
+    ref: z.string(),
+    status: z.string(),
+    closedAt: z.string().nullable(),
+    retainMonths: z.number(),
+    retainUntil: z.string().nullable(),
+    withdrawnAt: z.string().nullable(),
+    onHold: z.boolean(),
+    holds: z.array(LegalHold),
+    exports: z.array(CaseExport.omit({ caseId: true })),
+  })
+  .meta({ id: 'CaseRecords' });

@@ -8,6 +8,7 @@ import { CasePage } from './pages/case/case-page.js';
 import { PAGE_SIZE, InboxPage, filtersFrom } from './pages/inbox.js';
 import { dropPrefetch, prefetchCases } from './api/prefetch.js';
 import { PausedClocksPage } from './pages/paused-clocks.js';
+import { AuditTrailPage } from './pages/audit-trail.js';
 import { SignInPage } from './pages/sign-in.js';
 import { Link, navigate, parseLocation, useLocation, type Route } from './router.js';
 import { SessionContext, useSession as useContextSession, type Session } from './session.js';
@@ -116,6 +117,8 @@ function RoutePage({ route }: { route: Route }) {
       return <AccountPage />;
     case 'paused-clocks':
       return <PausedClocksPage />;
+    case 'audit':
+      return <AuditTrailPage search={route.search} />;
     case 'not-found':
       return (
         <>
@@ -148,6 +151,13 @@ function TopBar({ route }: { route: Route }) {
               <li>
                 <Link to="/paused-clocks" aria-current={route.page === 'paused-clocks' ? 'page' : undefined}>
                   Paused clocks
+                </Link>
+              </li>
+            )}
+            {me.role === 'oversight' && (
+              <li>
+                <Link to="/audit" aria-current={route.page === 'audit' ? 'page' : undefined}>
+                  Audit trail
                 </Link>
               </li>
             )}

@@ -130,3 +130,17 @@ export type Ladder = z.infer<typeof LadderSchema>;
 export type LadderBody = z.input<typeof LadderBodySchema>;
 
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+import type {
+  AuditEntry as AuditEntrySchema,
+  AuditTrail as AuditTrailSchema,
+  AuditTrailQuery as AuditTrailQuerySchema,
+  CaseExport as CaseExportSchema,
+  CaseRecords as CaseRecordsSchema,
+} from '@server/records/records.schema.js';
+
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+export type AuditTrail = z.infer<typeof AuditTrailSchema>;
+export type AuditTrailQuery = Partial<z.output<typeof AuditTrailQuerySchema>>;
+export type CaseExport = z.infer<typeof CaseExportSchema>;
+export type CaseRecords = z.infer<typeof CaseRecordsSchema>;

@@ -14,6 +14,7 @@ import { NotesSection } from './notes-section.js';
 import { TasksSection } from './tasks-section.js';
 import { MessagesSection } from './messages-section.js';
 import { PeopleSection } from './people-section.js';
+import { RecordsSection } from './records-section.js';
 import { ReportSection } from './report-section.js';
 import { StatusPanel } from './status-panel.js';
 import { TimelineSection } from './timeline-section.js';
@@ -87,6 +88,7 @@ export function CasePage({ id }: { id: string }) {
           <TasksSection detail={detail} onChanged={refresh} />
           <PeopleSection detail={detail} />
           <AttachmentsSection detail={detail} onChanged={refresh} />
+          <RecordsSection caseId={detail.id} />
         </aside>
       </div>
     </>
