@@ -8,12 +8,14 @@ import { spawnSync } from 'node:child_process';
 import { runClocksBench } from './clocks.js';
 import { runInboxBench } from './inbox.js';
 import { runIntakeBench } from './intake.js';
+import { runAuditVerifyBench } from './audit-verify.js';
 import { describeCode, describeMachine, formatFigures, meetsTarget, type Figure } from './support/figures.js';
 
 const BENCHES: { name: string; run: () => Promise<Figure[]> }[] = [
   { name: 'intake', run: () => runIntakeBench() },
   { name: 'inbox', run: () => runInboxBench() },
   { name: 'clocks', run: () => runClocksBench() },
+  { name: 'audit', run: () => runAuditVerifyBench() },
 ];
 
 /** Benches that print their own figures (portal pages, escrow lodging), run as they are run alone. */

@@ -11,7 +11,7 @@ export interface Target {
 }
 
 export interface Figure {
-  bench: 'intake' | 'inbox' | 'clocks';
+  bench: 'intake' | 'inbox' | 'clocks' | 'audit';
   database: string;
   name: string;
   value: number;

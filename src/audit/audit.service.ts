@@ -1,5 +1,5 @@
 import type { Dialect, Queryable, Tx } from '../kernel/database.js';
-import { ChainVerifier, GENESIS_HASH, hashAuditEntry, type ChainBreak } from './audit.chain.js';
+import { ChainVerifier, GENESIS_HASH, hashAuditEntry, type AuditRow, type ChainBreak, type ChainedAuditEntry } from './audit.chain.js';
 import { findAuditHead, hasAuditedRecords, insertAuditEntry, lockAuditHead, readAuditPages } from './audit.repository.js';
 
 export type AuditActor =
@@ -37,6 +37,12 @@ export async function recordAudit(tx: Tx, dialect: Dialect, at: Date, event: Aud
   };
   const prevHash = head?.hash ?? GENESIS_HASH;
   await insertAuditEntry(tx, { ...fields, prevHash, hash: hashAuditEntry(fields, prevHash) });
+}
+
+async function* asRows(pages: AsyncIterable<ChainedAuditEntry[]>): AsyncGenerator<AuditRow[]> {
+  for await (const page of pages) {
+    yield page.map((entry): AuditRow => [entry.seq, entry.at, entry.actorType, entry.actorId, entry.action, entry.caseId, entry.targetId, entry.details, entry.prevHash, entry.hash]);
+  }
 }
 
 /** A witnessed head: an entry's sequence number and hash, as `candor audit head` printed it. */
@@ -83,17 +89,24 @@ export type ChainVerification =
  * heads, each must still be in the chain with the same hash: a chain rewritten from some entry on
  * (every hash recomputed) verifies on its own but fails here.
  */
-export async function verifyAuditChain(db: Queryable, witnessed: readonly { seq: number; hash: string; line: number }[] = []): Promise<ChainVerification> {
+export async function verifyAuditChain(
+  db: Queryable,
+  witnessed: readonly { seq: number; hash: string; line: number }[] = [],
+  /** The fast reader (`readAuditRows`), used by `candor audit verify`; without it, pages through `db`. */
+  rows?: AsyncIterable<AuditRow[]>,
+): Promise<ChainVerification> {
   const verifier = new ChainVerifier();
   const wanted = new Map<number, { hash: string; line: number }>();
   for (const head of witnessed) wanted.set(head.seq, head);
   let lastSeq = 0;
   let matched = 0;
-  for await (const page of readAuditPages(db)) {
+  const pages = rows ?? asRows(readAuditPages(db));
+  for await (const page of pages) {
     for (let i = 0; i < page.length; i += 1) {
-      const entry = page[i]!;
-      const broken = verifier.check(entry);
+      const row = page[i]!;
+      const broken = verifier.checkRow(row);
       if (broken) return { ok: false, entries: verifier.count, break: broken };
+      const entry = { seq: row[0], hash: row[9] };
       if (wanted.size > 0) {
         const head = wanted.get(entry.seq);
         if (head) {

@@ -19,7 +19,7 @@ import { runCli } from '../support/cli.js';
 import { createTestDatabase, DIALECTS } from '../support/databases.js';
 
 describe.each(DIALECTS)('witnessed audit heads (%s)', (dialect) => {
-  it('catches a rewritten history and a cut-short chain against the heads it printed', async () => {
+  it('catches a rewritten history and a cut-short chain against the heads it printed', { timeout: 180_000 }, async () => {
     const database = await createTestDatabase(dialect);
     try {
       for (const slug of ['one', 'two', 'three']) expect((await runCli(['channel', 'add', '--slug', slug, '--name', slug], { database })).code).toBe(0);
