@@ -62,7 +62,7 @@ async function wipe(database: TestDatabase): Promise<void> {
 }
 
 describe.each(DIALECTS)('backup and restore (%s)', (dialect) => {
-  it('backs up, wipes, restores: the receipt and the password open the same case; a non-empty target is refused', async () => {
+  it('backs up, wipes, restores: the receipt and the password open the same case; a non-empty target is refused', { timeout: 300_000 }, async () => {
     const database = await createTestDatabase(dialect);
     try {
       let app = await startTestApp(dialect, { database });
@@ -105,7 +105,7 @@ describe.each(DIALECTS)('backup and restore (%s)', (dialect) => {
 });
 
 describe('candor migrate-store', () => {
-  it('moves a SQLite installation onto PostgreSQL: same counts, the case opens, the audit chain verifies', async () => {
+  it('moves a SQLite installation onto PostgreSQL: same counts, the case opens, the audit chain verifies', { timeout: 300_000 }, async () => {
     const sqlite = await createTestDatabase('sqlite');
     const postgres = await createTestDatabase('postgres');
     try {

@@ -73,7 +73,7 @@ describe.each(DIALECTS)('referral bundles (%s)', (dialect) => {
   });
   afterAll(async () => app?.close());
 
-  it('needs a second approver, never the requester; then the requester downloads a bundle that verifies, and tampering is caught', async () => {
+  it('needs a second approver, never the requester; then the requester downloads a bundle that verifies, and tampering is caught', { timeout: 240_000 }, async () => {
     const requested = await staff.post(`/api/v1/cases/${caseId}/exports`, { purpose: 'Police referral, ref 2026/123' });
     expect([requested.status, requested.body.state]).toEqual([201, 'pending']);
     const exportId = requested.body.id;
