@@ -9,6 +9,7 @@ import { runClocksBench } from './clocks.js';
 import { runInboxBench } from './inbox.js';
 import { runIntakeBench } from './intake.js';
 import { runRoutingBench } from './routing.js';
+import { runAuditVerifyBench } from './audit-verify.js';
 import { describeCode, describeMachine, formatFigures, meetsTarget, type Figure } from './support/figures.js';
 
 const BENCHES: { name: string; run: () => Promise<Figure[]> }[] = [
@@ -16,6 +17,7 @@ const BENCHES: { name: string; run: () => Promise<Figure[]> }[] = [
   { name: 'inbox', run: () => runInboxBench() },
   { name: 'clocks', run: () => runClocksBench() },
   { name: 'routing', run: () => runRoutingBench() },
+  { name: 'audit', run: () => runAuditVerifyBench() },
 ];
 
 /** Benches that print their own figures (portal pages, escrow lodging), run as they are run alone. */

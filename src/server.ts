@@ -14,6 +14,8 @@ import { apiTokenRoutes } from './identity/api-token.routes.js';
 import { protectionRoutes } from './protection/protection.routes.js';
 import { channelRoutes } from './channels/channel.routes.js';
 import { prepareEscrow } from './escrow/escrow.key.js';
+import { prepareSigningKey } from './records/signing-key.js';
+import { recordsRoutes } from './records/records.routes.js';
 import { escrowRoutes } from './escrow/escrow.routes.js';
 import { clockRoutes } from './clocks/clock.routes.js';
 import { authenticateStaff } from './identity/identity.service.js';
@@ -35,7 +37,7 @@ import { authenticateReporter } from './reporter/reporter.service.js';
 import { reporterRoutes } from './reporter/reporter.routes.js';
 import { CANDOR_VERSION } from './version.js';
 
-export const API_ROUTES: readonly AnyRoute[] = [...intakeRoutes, ...reporterRoutes, ...identityRoutes, ...adminRoutes, ...caseRoutes, ...questionnaireRoutes, ...attachmentRoutes, ...channelRoutes, ...clockRoutes, ...notificationRoutes, ...escrowRoutes, ...directoryRoutes, ...apiTokenRoutes, ...partyRoutes, ...conflictRoutes, ...protectionRoutes];
+export const API_ROUTES: readonly AnyRoute[] = [...intakeRoutes, ...reporterRoutes, ...identityRoutes, ...adminRoutes, ...caseRoutes, ...questionnaireRoutes, ...attachmentRoutes, ...channelRoutes, ...clockRoutes, ...notificationRoutes, ...escrowRoutes, ...directoryRoutes, ...apiTokenRoutes, ...partyRoutes, ...conflictRoutes, ...protectionRoutes, ...recordsRoutes];
 
 /** Nothing from anywhere but Candor itself: no third-party fonts, scripts, images or frames. */
 const CONTENT_SECURITY_POLICY = [
@@ -157,6 +159,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
 
   // The escrow key file is read (or, on an installation's first start, made) before any request.
   await prepareEscrow(ctx);
+  await prepareSigningKey(ctx);
   for (const spec of API_ROUTES) registerRoute(app, ctx, spec);
   // The portal's pages live in their own context: they take plain HTML forms (the API takes JSON
   // only), and their errors are answered as pages, not JSON.

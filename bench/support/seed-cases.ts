@@ -21,6 +21,7 @@ import {
 } from '../../src/kernel/crypto.js';
 import type { Db } from '../../src/kernel/database.js';
 import type { CaseAccessTable, CasesTable } from '../../src/kernel/db-schema.js';
+import type { Insertable } from 'kysely';
 import { reportNarrative } from './narrative.js';
 
 const DAY_MS = 86_400_000;
@@ -78,7 +79,7 @@ function uniqueRef(taken: Set<string>): string {
 }
 
 /** One case as intake would have stored it, then moved along its lifecycle. */
-function seededCase(plan: SeedPlan, template: SealedTemplate, refs: Set<string>): { row: CasesTable; access: CaseAccessTable[] } {
+function seededCase(plan: SeedPlan, template: SealedTemplate, refs: Set<string>): { row: Insertable<CasesTable>; access: CaseAccessTable[] } {
   const received = new Date(plan.now.getTime() - Math.random() * 365 * DAY_MS);
   const { acknowledgeBy, feedbackBy } = initialDeadlines(received, plan.clocks);
   const roll = Math.random();

@@ -1,6 +1,6 @@
 import type { Dialect, Queryable, Tx } from '../kernel/database.js';
-import { ChainVerifier, GENESIS_HASH, hashAuditEntry, type ChainBreak } from './audit.chain.js';
-import { hasAuditedRecords, insertAuditEntry, lockAuditHead, readAuditChain } from './audit.repository.js';
+import { ChainVerifier, GENESIS_HASH, hashAuditEntry, type AuditRow, type ChainBreak, type ChainedAuditEntry } from './audit.chain.js';
+import { findAuditHead, hasAuditedRecords, insertAuditEntry, lockAuditHead, readAuditPages } from './audit.repository.js';
 
 export type AuditActor =
   | { type: 'staff'; id: string }
@@ -39,20 +39,102 @@ export async function recordAudit(tx: Tx, dialect: Dialect, at: Date, event: Aud
   await insertAuditEntry(tx, { ...fields, prevHash, hash: hashAuditEntry(fields, prevHash) });
 }
 
-export type ChainVerification = { ok: true; entries: number; headHash: string; headSeq: number } | { ok: false; entries: number; break: ChainBreak };
+async function* asRows(pages: AsyncIterable<ChainedAuditEntry[]>): AsyncGenerator<AuditRow[]> {
+  for await (const page of pages) {
+    yield page.map((entry): AuditRow => [entry.seq, entry.at, entry.actorType, entry.actorId, entry.action, entry.caseId, entry.targetId, entry.details, entry.prevHash, entry.hash]);
+  }
+}
 
-/** Walks the whole chain and answers whether it is whole, or where it first breaks. */
-export async function verifyAuditChain(db: Queryable): Promise<ChainVerification> {
+/** A witnessed head: an entry's sequence number and hash, as `candor audit head` printed it. */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+  at: string;
+}
+
+/** The newest entry of the chain, for witnessing outside Candor; null while the log is empty. */
+export async function auditHead(db: Queryable): Promise<AuditHead | null> {
+  const head = await findAuditHead(db);
+  return head ? { seq: Number(head.seq), hash: head.hash, at: head.at } : null;
+}
+
+/** One line a person can keep, mail and compare: `candor-audit-head <seq> <hash> <time>`. */
+export function formatAuditHead(head: AuditHead): string {
+  return `candor-audit-head ${head.seq} ${head.hash} ${head.at}`;
+}
+
+/** Reads witnessed heads from text: every line holding a sequence number and a 64-digit hash (other lines are ignored). */
+export function parseWitnessedHeads(text: string): { seq: number; hash: string; line: number }[] {
+  const heads: { seq: number; hash: string; line: number }[] = [];
+  for (const [index, line] of text.split(/\r?\n/).entries()) {
+    const match = /(?:^|\s)#?(\d+)\s+([0-9a-f]{64})(?:\s|$)/i.exec(line);
+    if (match) heads.push({ seq: Number(match[1]), hash: match[2]!.toLowerCase(), line: index + 1 });
+  }
+  return heads;
+}
+
+export interface WitnessMismatch {
+  seq: number;
+  line: number;
+  reason: 'hash_differs' | 'entry_missing';
+  message: string;
+}
+
+export type ChainVerification =
+  | { ok: true; entries: number; headHash: string; headSeq: number; witnessed: number }
+  | { ok: false; entries: number; break?: ChainBreak; witness?: WitnessMismatch };
+
+/**
+ * Walks the whole chain and answers whether it is whole, or where it first breaks. With witnessed
+ * heads, each must still be in the chain with the same hash: a chain rewritten from some entry on
+ * (every hash recomputed) verifies on its own but fails here.
+ */
+export async function verifyAuditChain(
+  db: Queryable,
+  witnessed: readonly { seq: number; hash: string; line: number }[] = [],
+  /** The fast reader (`readAuditRows`), used by `candor audit verify`; without it, pages through `db`. */
+  rows?: AsyncIterable<AuditRow[]>,
+): Promise<ChainVerification> {
   const verifier = new ChainVerifier();
+  const wanted = new Map<number, { hash: string; line: number }>();
+  for (const head of witnessed) wanted.set(head.seq, head);
   let lastSeq = 0;
-  for await (const entry of readAuditChain(db)) {
-    const broken = verifier.check(entry);
-    if (broken) return { ok: false, entries: verifier.count, break: broken };
-    lastSeq = entry.seq;
+  let matched = 0;
+  const pages = rows ?? asRows(readAuditPages(db));
+  for await (const page of pages) {
+    for (let i = 0; i < page.length; i += 1) {
+      const row = page[i]!;
+      const broken = verifier.checkRow(row);
+      if (broken) return { ok: false, entries: verifier.count, break: broken };
+      const entry = { seq: row[0], hash: row[9] };
+      if (wanted.size > 0) {
+        const head = wanted.get(entry.seq);
+        if (head) {
+          if (head.hash !== entry.hash) {
+            return {
+              ok: false,
+              entries: verifier.count,
+              witness: { seq: entry.seq, line: head.line, reason: 'hash_differs', message: `entry #${entry.seq} is not the entry that was witnessed (line ${head.line}): history was rewritten` },
+            };
+          }
+          matched += 1;
+        }
+      }
+      lastSeq = entry.seq;
+    }
+  }
+  for (const [seq, head] of wanted) {
+    if (seq > lastSeq) {
+      return {
+        ok: false,
+        entries: verifier.count,
+        witness: { seq, line: head.line, reason: 'entry_missing', message: `entry #${seq} was witnessed (line ${head.line}) but the chain ends at #${lastSeq}: entries were removed` },
+      };
+    }
   }
   if (verifier.count === 0 && (await hasAuditedRecords(db))) {
     // Every user and case was created with an audit entry: an empty log beside them was emptied.
     return { ok: false, entries: 0, break: { seq: 1, reason: 'sequence_gap', message: 'the audit log is empty, but the database holds users or cases: it was emptied' } };
   }
-  return { ok: true, entries: verifier.count, headHash: verifier.headHash, headSeq: lastSeq };
+  return { ok: true, entries: verifier.count, headHash: verifier.headHash, headSeq: lastSeq, witnessed: matched };
 }

@@ -70,6 +70,11 @@ export function sealReport(key: CaseKey, caseId: string, report: ReportContent):
   return sealCaseContent(key, caseId, 'report', JSON.stringify(report));
 }
 
+/** The report exactly as sealed (its SHA-256 is in the audit entry of its receipt). */
+export function openReportText(key: CaseKey, caseId: string, sealed: Uint8Array): string {
+  return openCaseContent(key, caseId, 'report', sealed);
+}
+
 export function openReport(key: CaseKey, caseId: string, sealed: Uint8Array): ReportContent {
   return JSON.parse(openCaseContent(key, caseId, 'report', sealed)) as ReportContent;
 }

@@ -2,7 +2,7 @@ import type { Queryable } from '../kernel/database.js';
 import type { Insertable } from 'kysely';
 import type { CaseAccessTable, CaseMessagesTable, CasesTable } from '../kernel/db-schema.js';
 
-export async function insertCase(db: Queryable, row: CasesTable): Promise<void> {
+export async function insertCase(db: Queryable, row: Insertable<CasesTable>): Promise<void> {
   await db.insertInto('cases').values(row).execute();
 }
 

@@ -7,7 +7,7 @@ import { queueReporterNotice } from '../notifications/notification.service.js';
 import type { StaffPrincipal } from '../identity/identity.service.js';
 import { NO_DEADLINE } from '../kernel/clock.js';
 import { inTransaction, type AppContext } from '../kernel/context.js';
-import { unwrapCaseKeyForUser } from '../kernel/crypto.js';
+import { evidenceSha256, unwrapCaseKeyForUser } from '../kernel/crypto.js';
 import { CaseNotFound, ValidationFailed } from '../kernel/errors.js';
 import { openIdentity, openMessage, openReport, sealMessage } from './case.content.js';
 import {
@@ -197,6 +197,8 @@ export async function postHandlerMessage(ctx: AppContext, principal: StaffPrinci
       action: 'case.message.create',
       caseId,
       targetId: id,
+      // Evidence: the message's SHA-256 and (the entry's time) when it was received.
+      details: { sha256: evidenceSha256(body) },
     });
     return { id, from: 'handler' as const, body, at };
   });

@@ -10,7 +10,7 @@ import { recordCaseEvent, type CaseEvent } from '../clocks/clock.service.js';
 import type { StaffPrincipal } from '../identity/identity.service.js';
 import { NO_DEADLINE } from '../kernel/clock.js';
 import { inTransaction, type AppContext } from '../kernel/context.js';
-import { unwrapCaseKeyForUser, type CaseKey } from '../kernel/crypto.js';
+import { evidenceSha256, unwrapCaseKeyForUser, type CaseKey } from '../kernel/crypto.js';
 import type { Tx } from '../kernel/database.js';
 import { CaseNotFound, Conflict, DomainError, ValidationFailed } from '../kernel/errors.js';
 import type { ReporterPrincipal } from '../reporter/reporter.service.js';
@@ -152,7 +152,7 @@ export async function giveFeedback(ctx: AppContext, principal: StaffPrincipal, c
     await updateCase(tx, caseId, { feedback_given_at: when, updated_at: when });
     if (row.status !== 'closed') await setNextDeadline(tx, caseId, NO_DEADLINE);
     await recordCaseEvent(tx, ctx, caseId, at, { kind: 'feedback' });
-    await recordAudit(tx, ctx.dialect, at, { actor: { type: 'staff', id: principal.userId }, action: 'case.feedback', caseId, targetId: messageId });
+    await recordAudit(tx, ctx.dialect, at, { actor: { type: 'staff', id: principal.userId }, action: 'case.feedback', caseId, targetId: messageId, details: { sha256: evidenceSha256(body) } });
     return { id: messageId, from: 'handler' as const, body, at: when };
   });
 }

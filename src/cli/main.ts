@@ -1,5 +1,4 @@
 import { Command, CommanderError, Option } from 'commander';
-import { verifyAuditChain } from '../audit/audit.service.js';
 import { createChannel, listAllChannels } from '../channels/channel.service.js';
 import { PasswordSchema, STAFF_ROLES } from '../identity/identity.schema.js';
 import { createStaffUser, resetPasswordWithRecoveryKey } from '../identity/identity.service.js';
@@ -14,6 +13,7 @@ import { readLines, readSecret } from './read-secret.js';
 import { serve } from './serve.js';
 import { addAccountCommands } from './accounts.js';
 import { addHrCommands } from './hr.js';
+import { addRecordsCommands } from './records.js';
 
 const CLI_ACTOR = { type: 'system' as const, id: 'cli' };
 
@@ -132,24 +132,9 @@ export async function main(argv: string[]): Promise<number> {
   addHrCommands(program);
 
   const audit = program.command('audit').description('Inspect the tamper-evident audit log');
-  audit
-    .command('verify')
-    .description('Check that the audit hash chain is whole; exits non-zero at the first broken entry')
-    .action(async () => {
-      const runtime = await startRuntime(loadConfig(), { logger: createLogger('warn', process.stderr) });
-      try {
-        const result = await verifyAuditChain(runtime.ctx.db);
-        if (result.ok) {
-          console.log(`Audit chain intact: ${result.entries} entries, head #${result.headSeq} ${result.headHash}`);
-        } else {
-          console.error(`Audit chain BROKEN at entry #${result.break.seq} (${result.break.reason}): ${result.break.message}`);
-          console.error(`${result.entries} entries before it verified.`);
-          exitCode = 3;
-        }
-      } finally {
-        await runtime.close();
-      }
-    });
+  addRecordsCommands(program, audit, (code) => {
+    exitCode = code;
+  });
 
   try {
     await program.parseAsync(argv);

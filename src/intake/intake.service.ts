@@ -11,6 +11,7 @@ import { listActiveUsersByRole } from '../identity/user.repository.js';
 import { inTransaction, type AppContext } from '../kernel/context.js';
 import type { Tx } from '../kernel/database.js';
 import {
+  evidenceSha256,
   formatReceipt,
   generateCaseKey,
   generateCaseRef,
@@ -86,6 +87,24 @@ export async function submitReport(ctx: AppContext, report: SubmitReport, option
   const deadline = nextDeadline({ acknowledgedAt: null, acknowledgeBy: acknowledgeBy.toISOString(), feedbackBy: feedbackBy.toISOString(), closedAt: null });
   const caseRef = generateCaseRef();
 
+  const reportContent = {
+    narrative: report.narrative,
+    occurredAt: report.occurredAt ?? null,
+    location: report.location ?? null,
+    subjects: (report.subjects ?? []).map((subject) => ({
+      name: subject.name,
+      organisation: subject.organisation ?? null,
+      relationship: subject.relationship ?? null,
+    })),
+    witnesses: (report.witnesses ?? []).map((witness) => ({ name: witness.name, contact: witness.contact ?? null })),
+    excluded: report.excluded ?? [],
+    supporters: (report.supporters ?? []).map((supporter) => ({ name: supporter.name, contact: supporter.contact ?? null })),
+    routing: people.routing,
+    outcome: report.outcome ?? null,
+    safeNow: report.safeNow ?? null,
+    answers: report.answers ?? {},
+  };
+
   await inTransaction(ctx, async (tx) => {
     await insertCase(tx, {
       id: caseId,
@@ -101,23 +120,7 @@ export async function submitReport(ctx: AppContext, report: SubmitReport, option
       closed_at: null,
       next_deadline_at: deadline,
       updated_at: received,
-      report_sealed: sealReport(caseKey, caseId, {
-        narrative: report.narrative,
-        occurredAt: report.occurredAt ?? null,
-        location: report.location ?? null,
-        subjects: (report.subjects ?? []).map((subject) => ({
-          name: subject.name,
-          organisation: subject.organisation ?? null,
-          relationship: subject.relationship ?? null,
-        })),
-        witnesses: (report.witnesses ?? []).map((witness) => ({ name: witness.name, contact: witness.contact ?? null })),
-        excluded: report.excluded ?? [],
-        supporters: (report.supporters ?? []).map((supporter) => ({ name: supporter.name, contact: supporter.contact ?? null })),
-        routing: people.routing,
-        outcome: report.outcome ?? null,
-        safeNow: report.safeNow ?? null,
-        answers: report.answers ?? {},
-      }),
+      report_sealed: sealReport(caseKey, caseId, reportContent),
       questionnaire_version: questionnaire.version,
       closing: null,
       feedback_given_at: null,
@@ -157,6 +160,8 @@ export async function submitReport(ctx: AppContext, report: SubmitReport, option
         questionnaireVersion: questionnaire.version,
         recipients: recipients.filter((recipient) => recipient.active).length,
         standby: recipients.filter((recipient) => !recipient.active).length,
+        // Evidence: the SHA-256 of the report as sealed (report.json in a referral bundle).
+        reportSha256: evidenceSha256(JSON.stringify(reportContent)),
       },
     });
   });

@@ -4,6 +4,7 @@ import { clockSweepJob } from '../clocks/clock.jobs.js';
 import type { AppContext } from '../kernel/context.js';
 import { requeueUnsentMail, sendMailJob } from '../notifications/mail.jobs.js';
 import { pruneFinishedJobs } from './job.repository.js';
+import { auditHeadMailJob, retentionSweepJob } from '../records/records.jobs.js';
 import { defineJob, JobRegistry } from './job.types.js';
 import { startScheduler, type RecurringJob, type Scheduler, type SchedulerOptions } from './scheduler.js';
 
@@ -20,12 +21,15 @@ export const pruneJobsJob = defineJob({
 });
 
 export function candorJobRegistry(): JobRegistry {
-  return new JobRegistry([clockSweepJob, sendMailJob, pruneJobsJob]);
+  return new JobRegistry([clockSweepJob, sendMailJob, pruneJobsJob, retentionSweepJob, auditHeadMailJob]);
 }
 
 export const RECURRING_JOBS: readonly RecurringJob[] = [
   { job: clockSweepJob, input: {} },
   { job: pruneJobsJob, input: {}, everyMs: 6 * 60 * 60_000 },
+  { job: retentionSweepJob, input: {}, everyMs: 60 * 60_000 },
+  // Once a UTC day at most (the outbox dedupes by day); checked hourly so a restart does not skip a day.
+  { job: auditHeadMailJob, input: {}, everyMs: 60 * 60_000 },
 ];
 
 /** The options `candor serve` runs the scheduler with; tests take them and change what they need. */

@@ -58,6 +58,16 @@ export interface Config {
   conflicts: { chainDepth: number };
   /** Retaliation watch: how long a person stays protected, and the server-held key of the protected-persons table. */
   protection: { windowDays: number; key: { base64: string } | { file: string } };
+  /** Evidence and records (docs/records.md): retention, withdrawal, export approval, signing and backup keys, witnessed audit heads. */
+  records: {
+    retainMonths: number;
+    reporterWithdrawal: boolean;
+    exportApproval: 'required' | 'none';
+    exportValidDays: number;
+    signingKeyFile: string;
+    backupPublicKey: { base64: string } | { file: string };
+    auditHeadMailTo: string | null;
+  };
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (used in memory for throttling only). */
   trustProxy: boolean;
   logLevel: string;
@@ -133,6 +143,17 @@ const EnvSchema = z.object({
     .optional()
     .transform((value) => (value === undefined || value.trim() === '' ? null : value.trim().toUpperCase()))
     .refine((value) => value === null || isSupportedCountry(value), 'must be a two-letter region code such as GB, DE or US'),
+  CANDOR_RETENTION_MONTHS: intFromEnv(36).pipe(z.number().max(1200)),
+  CANDOR_REPORTER_WITHDRAWAL: z.enum(['on', 'off']).default('off'),
+  CANDOR_EXPORT_APPROVAL: z.enum(['required', 'none']).default('required'),
+  CANDOR_EXPORT_VALID_DAYS: intFromEnv(7).pipe(z.number().max(90)),
+  CANDOR_SIGNING_KEY_FILE: z.string().optional(),
+  CANDOR_BACKUP_PUBLIC_KEY: z
+    .string()
+    .optional()
+    .refine((value) => !value || Buffer.from(value, 'base64').length === 32, 'must be a 32-byte X25519 public key in base64 (candor backup keygen prints one)'),
+  CANDOR_BACKUP_PUBLIC_KEY_FILE: z.string().optional(),
+  CANDOR_AUDIT_HEAD_MAIL_TO: z.union([z.literal(''), z.email()]).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -213,6 +234,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       key: e.CANDOR_PROTECTION_KEY
         ? { base64: e.CANDOR_PROTECTION_KEY }
         : { file: e.CANDOR_PROTECTION_KEY_FILE ? path.resolve(e.CANDOR_PROTECTION_KEY_FILE) : path.join(dataDir, 'protection.key') },
+    },
+    records: {
+      retainMonths: e.CANDOR_RETENTION_MONTHS,
+      reporterWithdrawal: e.CANDOR_REPORTER_WITHDRAWAL === 'on',
+      exportApproval: e.CANDOR_EXPORT_APPROVAL,
+      exportValidDays: e.CANDOR_EXPORT_VALID_DAYS,
+      signingKeyFile: e.CANDOR_SIGNING_KEY_FILE ? path.resolve(e.CANDOR_SIGNING_KEY_FILE) : path.join(dataDir, 'signing.key'),
+      backupPublicKey: e.CANDOR_BACKUP_PUBLIC_KEY
+        ? { base64: e.CANDOR_BACKUP_PUBLIC_KEY }
+        : { file: e.CANDOR_BACKUP_PUBLIC_KEY_FILE ? path.resolve(e.CANDOR_BACKUP_PUBLIC_KEY_FILE) : path.join(dataDir, 'backup.pub') },
+      auditHeadMailTo: e.CANDOR_AUDIT_HEAD_MAIL_TO ? e.CANDOR_AUDIT_HEAD_MAIL_TO : null,
     },
     trustProxy: e.CANDOR_TRUST_PROXY === 'true',
     logLevel: e.LOG_LEVEL,

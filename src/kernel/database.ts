@@ -30,6 +30,8 @@ export function openDatabase(config: Pick<Config, 'database'>): DatabaseHandle {
     // FULL: a report Candor acknowledged survives a power cut, not only a process crash.
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
+    // Deleted content is overwritten with zeros, not left in free pages: shredding a case must leave nothing behind.
+    sqlite.pragma('secure_delete = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }

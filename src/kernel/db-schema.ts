@@ -113,6 +113,8 @@ export interface CasesTable {
   assignee_id: string | null;
   /** `report`, or `retaliation-review` for a review oversight opened on an HR event (no reporter). */
   kind?: string;
+  /** When the reporter withdrew the report while a legal hold stood: shredded once the hold is lifted. */
+  withdrawn_at: Generated<string | null>;
 }
 
 export interface CaseTransitionsTable {
@@ -391,7 +393,7 @@ export interface JobsTable {
 
 export interface MailOutboxTable {
   id: string;
-  recipient_kind: 'staff' | 'reporter' | 'escrow';
+  recipient_kind: 'staff' | 'reporter' | 'escrow' | 'witness';
   user_id: string | null;
   case_id: string | null;
   template: string;
@@ -492,6 +494,55 @@ export interface HrEventsTable {
   received_at: string;
 }
 
+/** How long a channel's closed cases are kept, and whether its reporters may withdraw a report. */
+export interface RetentionPoliciesTable {
+  channel_id: string;
+  retain_months: number;
+  /** null: the installation's CANDOR_REPORTER_WITHDRAWAL; 1 or 0 overrides it for this channel. */
+  allow_withdrawal: number | null;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+/** A legal hold on a case: while one is not lifted, the case is never shredded. */
+export interface LegalHoldsTable {
+  id: string;
+  case_id: string;
+  /** In the clear for oversight and admins (e.g. a court or police reference): never case content. */
+  reason: string;
+  set_by: string;
+  set_at: string;
+  lifted_by: string | null;
+  lifted_at: string | null;
+  lift_reason: string | null;
+}
+
+/** A request to export a referral bundle, its second approval and its download. */
+export interface CaseExportsTable {
+  id: string;
+  case_id: string;
+  requested_by: string;
+  requested_at: string;
+  /** Who the bundle is for and why, e.g. "Police referral, ref 2026/123". */
+  purpose: string;
+  state: 'pending' | 'approved' | 'refused' | 'downloaded';
+  decided_by: string | null;
+  decided_at: string | null;
+  downloaded_at: string | null;
+  /** SHA-256 of the signed manifest of the bundle handed out. */
+  manifest_sha256: string | null;
+  expires_at: string;
+}
+
+/** What is left of a shredded case: its random reference, its channel, why and when (no content, no dates of the case). */
+export interface CaseDisposalsTable {
+  case_id: string;
+  ref: string;
+  channel_id: string;
+  reason: 'retention' | 'withdrawal';
+  disposed_at: string;
+}
+
 export interface Database {
   directory_employees: DirectoryEmployeesTable;
   staff_conflicts: StaffConflictsTable;
@@ -500,6 +551,10 @@ export interface Database {
   case_due_process: CaseDueProcessTable;
   protected_persons: ProtectedPersonsTable;
   hr_events: HrEventsTable;
+  retention_policies: RetentionPoliciesTable;
+  legal_holds: LegalHoldsTable;
+  case_exports: CaseExportsTable;
+  case_disposals: CaseDisposalsTable;
   users: UsersTable;
   channels: ChannelsTable;
   channel_members: ChannelMembersTable;

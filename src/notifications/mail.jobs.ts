@@ -40,6 +40,7 @@ async function recipientAddress(ctx: AppContext, row: OutboxRow): Promise<string
     if (user.disabled_at !== null) return { refused: 'user_disabled' };
     return user.email;
   }
+  if (row.recipient_kind === 'witness') return ctx.config.records.auditHeadMailTo ?? { refused: 'no_address' };
   if (row.recipient_kind === 'escrow') return (await escrowNoticeAddress(ctx, (JSON.parse(row.params) as MailParams).notice)) ?? { refused: 'no_address' };
   const stored = row.case_id ? await findNotifyAddress(ctx.db, row.case_id) : undefined;
   // The reporter took their address back: the notice is not sent.

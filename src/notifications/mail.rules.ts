@@ -3,7 +3,7 @@
  * and by when: never content, names, categories, clock kinds or anything about a case beyond its
  * reference (and to a reporter, not even that). Mail passes through servers Candor does not control.
  */
-export const MAIL_TEMPLATES = ['deadline.warning', 'deadline.missed', 'case.escalated', 'reporter.news', 'escrow.news'] as const;
+export const MAIL_TEMPLATES = ['deadline.warning', 'deadline.missed', 'case.escalated', 'reporter.news', 'escrow.news', 'audit.head'] as const;
 export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
 
 export interface MailParams {
@@ -13,6 +13,10 @@ export interface MailParams {
   dueAt?: string;
   /** An escrow notice id (escrow notices only): where the mailer finds the sealed address. */
   notice?: string;
+  /** The audit chain's head (witness mail only). */
+  seq?: number;
+  hash?: string;
+  at?: string;
 }
 
 export interface RenderedMail {
@@ -50,6 +54,12 @@ export function renderMail(template: MailTemplate, params: MailParams, links: { 
       return {
         subject: 'You have a new notice',
         text: `There is news for you. Sign in with your receipt${links.reporter ? `: ${links.reporter}` : '.'}`,
+      };
+    case 'audit.head':
+      // The line `candor audit head` prints: keep these mails; `candor audit verify --against FILE` reads them.
+      return {
+        subject: `Candor audit head #${params.seq}`,
+        text: `candor-audit-head ${params.seq} ${params.hash} ${params.at}\n\nKeep this message. It witnesses the state of Candor's audit log; a later rewrite of history shows against it:\n  candor audit verify --against FILE\n`,
       };
     case 'reporter.news':
       return {

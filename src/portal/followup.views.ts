@@ -58,6 +58,10 @@ export interface CaseViewInput {
   escalated: boolean;
   fileMb: number;
   csrf: string;
+  /** Whether this reporter may withdraw the report (the channel's or the installation's setting). */
+  canWithdraw?: boolean;
+  /** The withdrawal form came back without its confirmation. */
+  withdrawUnconfirmed?: boolean;
   notice?: MessageKey | null;
   error?: string | null;
 }
@@ -129,6 +133,17 @@ ${input.appealUntil && input.appealUntil >= input.now.toISOString()
       <input type="hidden" name="lang" value="${lang}">
       <div class="field"><label for="f-reason">${t('case.appeal.reason')}</label><textarea id="f-reason" name="reason" rows="4" maxlength="20000" required></textarea></div>
       <p class="actions"><button type="submit" class="button secondary">${t('case.appeal.submit')}</button></p>
+    </form></section>`
+  : null}
+${input.canWithdraw
+  ? html`<section class="question" aria-labelledby="withdraw-h"><h2 id="withdraw-h">${t('case.withdraw.heading')}</h2>
+    <p>${t('case.withdraw.body')}</p>
+    <form method="post" action="${link('/my-report/withdraw', lang)}">
+      <input type="hidden" name="csrf" value="${input.csrf}">
+      <input type="hidden" name="lang" value="${lang}">
+      ${input.withdrawUnconfirmed ? html`<p class="error" id="f-withdraw-error" role="alert">${t('case.withdraw.unconfirmed')}</p>` : null}
+      <p class="check"><input type="checkbox" id="f-withdraw" name="confirm" value="yes" required${input.withdrawUnconfirmed ? html` aria-invalid="true" aria-describedby="f-withdraw-error"` : ''}><label for="f-withdraw">${t('case.withdraw.confirm')}</label></p>
+      <p class="actions"><button type="submit" class="button secondary">${t('case.withdraw.submit')}</button></p>
     </form></section>`
   : null}
 <form method="post" action="${link('/my-report/sign-out', lang)}" class="sign-out">

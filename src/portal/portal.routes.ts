@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { caseAttachmentBytes, discardAttachments, listCaseAttachments, recordAttachments } from '../attachments/attachment.service.js';
 import { appealAsReporter } from '../cases/lifecycle.service.js';
+import { reporterMayWithdraw, withdrawAsReporter } from '../records/retention.service.js';
 import { findChannelBySlug, listChannels } from '../channels/channel.repository.js';
 import { SubmitReportBody } from '../intake/intake.schema.js';
 import { prepareCase, submitReport } from '../intake/intake.service.js';
@@ -222,7 +223,8 @@ export async function registerPortal(app: FastifyInstance, ctx: AppContext): Pro
   });
 
   app.get('/followup', async (request, reply) => {
-    const notice = (request.query as Record<string, unknown>).signed_out === '1' ? ('case.signedOut' as const) : null;
+    const query = request.query as Record<string, unknown>;
+    const notice = query.signed_out === '1' ? ('case.signedOut' as const) : query.withdrawn === 'done' ? ('withdraw.done' as const) : query.withdrawn === 'held' ? ('withdraw.held' as const) : null;
     return send(reply, followupPage(page(request), { csrf: await issueFormToken(ctx, 'followup'), notice }));
   });
 
@@ -272,6 +274,8 @@ export async function registerPortal(app: FastifyInstance, ctx: AppContext): Pro
         fileMb: Math.round(ctx.config.attachments.maxFileBytes / MB),
         csrf: await issueFormToken(ctx, 'case', principal.sessionId),
         notice: query.sent === '1' ? 'case.sent' : query.appealed === '1' ? 'case.appeal.sent' : null,
+        canWithdraw: await reporterMayWithdraw(ctx, principal.caseId),
+        withdrawUnconfirmed: query.withdraw === 'unconfirmed',
       }),
     );
   });
@@ -310,6 +314,18 @@ export async function registerPortal(app: FastifyInstance, ctx: AppContext): Pro
     if (reason === '') return reply.redirect(`/my-report?lang=${current.lang}`, 303);
     await appealAsReporter(ctx, principal, reason);
     return reply.redirect(`/my-report?lang=${current.lang}&appealed=1`, 303);
+  });
+
+  app.post('/my-report/withdraw', async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const current = page(request, body);
+    const principal = await reporterOrRedirect(request, reply, current.lang);
+    if (!principal) return reply;
+    await requireFormToken(request, body.csrf, 'case', principal.sessionId);
+    if (body.confirm !== 'yes') return reply.redirect(`/my-report?lang=${current.lang}&withdraw=unconfirmed#withdraw-h`, 303);
+    const outcome = await withdrawAsReporter(ctx, principal);
+    clearSessionCookie(reply, REPORTER_COOKIE);
+    return reply.redirect(`/followup?lang=${current.lang}&withdrawn=${outcome.state === 'held' ? 'held' : 'done'}`, 303);
   });
 
   app.post('/my-report/sign-out', async (request, reply) => {

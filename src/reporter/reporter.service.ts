@@ -10,7 +10,7 @@ import { candidateReceiptSecrets } from './receipt.service.js';
 import type { ReceiptThrottle } from './receipt.throttle.js';
 import { inTransaction, type AppContext } from '../kernel/context.js';
 import type { Tx } from '../kernel/database.js';
-import { normalizeReceipt, unwrapCaseKeyWithReceipt, type CaseKey } from '../kernel/crypto.js';
+import { evidenceSha256, normalizeReceipt, unwrapCaseKeyWithReceipt, type CaseKey } from '../kernel/crypto.js';
 import { Unauthenticated } from '../kernel/errors.js';
 
 const badReceipt = () => new Unauthenticated('bad_receipt', 'That receipt does not match a report. Check the digits and try again.');
@@ -117,7 +117,7 @@ export async function postReporterMessage(
     });
     await touchCase(tx, caseId, at);
     await alsoInTransaction?.(tx, id);
-    await recordAudit(tx, ctx.dialect, new Date(at), { actor: { type: 'reporter', caseId }, action: 'reporter.message.create', targetId: id });
+    await recordAudit(tx, ctx.dialect, new Date(at), { actor: { type: 'reporter', caseId }, action: 'reporter.message.create', targetId: id, details: { sha256: evidenceSha256(body) } });
   });
   return { from: 'reporter' as const, body, at };
 }

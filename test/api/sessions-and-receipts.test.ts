@@ -69,7 +69,7 @@ describe.each(DIALECTS)('receipts and sessions over time (%s)', (dialect) => {
       }
       const result = await verifyAuditChain(app.ctx.db);
       expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.break.message).toMatch(/emptied/);
+      if (!result.ok) expect(result.break?.message).toMatch(/emptied/);
     } finally {
       await app.close();
     }

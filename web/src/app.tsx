@@ -9,6 +9,7 @@ import { PAGE_SIZE, InboxPage, filtersFrom } from './pages/inbox.js';
 import { dropPrefetch, prefetchCases } from './api/prefetch.js';
 import { PausedClocksPage } from './pages/paused-clocks.js';
 import { RetaliationReviewsPage } from './pages/retaliation-reviews.js';
+import { AuditTrailPage } from './pages/audit-trail.js';
 import { SignInPage } from './pages/sign-in.js';
 import { Link, navigate, parseLocation, useLocation, type Route } from './router.js';
 import { SessionContext, useSession as useContextSession, type Session } from './session.js';
@@ -119,6 +120,8 @@ function RoutePage({ route }: { route: Route }) {
       return <RetaliationReviewsPage />;
     case 'paused-clocks':
       return <PausedClocksPage />;
+    case 'audit':
+      return <AuditTrailPage search={route.search} />;
     case 'not-found':
       return (
         <>
@@ -158,6 +161,13 @@ function TopBar({ route }: { route: Route }) {
               <li>
                 <Link to="/retaliation-reviews" aria-current={route.page === 'retaliation-reviews' ? 'page' : undefined}>
                   Retaliation reviews
+                </Link>
+              </li>
+            )}
+            {me.role === 'oversight' && (
+              <li>
+                <Link to="/audit" aria-current={route.page === 'audit' ? 'page' : undefined}>
+                  Audit trail
                 </Link>
               </li>
             )}

@@ -14,6 +14,7 @@ export type Route =
   | { page: 'account' }
   | { page: 'paused-clocks' }
   | { page: 'retaliation-reviews' }
+  | { page: 'audit'; search: URLSearchParams }
   | { page: 'not-found' };
 
 export const ADMIN_SECTIONS = ['users', 'channels', 'questionnaires', 'clocks', 'ladder', 'portal'] as const;
@@ -27,6 +28,7 @@ export function parseLocation(pathname: string, search: string): Route {
   if (parts[0] === 'account' && parts.length === 1) return { page: 'account' };
   if (parts[0] === 'paused-clocks' && parts.length === 1) return { page: 'paused-clocks' };
   if (parts[0] === 'retaliation-reviews' && parts.length === 1) return { page: 'retaliation-reviews' };
+  if (parts[0] === 'audit' && parts.length === 1) return { page: 'audit', search: new URLSearchParams(search) };
   if (parts[0] === 'admin') {
     const section = (parts[1] ?? 'users') as AdminSection;
     if (parts.length <= 2 && ADMIN_SECTIONS.includes(section)) return { page: 'admin', section };

@@ -9,6 +9,7 @@ import { attachments } from './0003-attachments.js';
 import { staffAuth } from './0007-staff-auth.js';
 import { inboxStatus } from './0008-inbox-status.js';
 import { conflictsAndProtection } from './0009-conflicts-protection.js';
+import { records } from './0010-records.js';
 
 /** Column types that differ between the two databases; everything else is portable SQL. */
 export interface ColumnTypes {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0007-staff-auth': staffAuth,
   '0008-inbox-status': inboxStatus,
   '0009-conflicts-protection': conflictsAndProtection,
+  '0010-records': records,
 };
 
 class CandorMigrations implements MigrationProvider {

@@ -52,6 +52,10 @@ import type {
   QuestionnaireDefinition,
   StaffMe,
   UpdateChannelBody,
+  AuditTrail,
+  AuditTrailQuery,
+  CaseExport,
+  CaseRecords,
 } from './schema.js';
 
 const v1 = '/api/v1';
@@ -134,4 +138,14 @@ export const clocks = {
 export const retaliation = {
   reviews: () => request<ReviewList>('GET', `${v1}/oversight/retaliation-reviews`),
   decide: (caseId: string, body: ReviewDecisionBody) => request<unknown>('POST', `${v1}/oversight/retaliation-reviews/${enc(caseId)}/decision`, body),
+};
+
+export const records = {
+  auditTrail: (query: AuditTrailQuery) => request<AuditTrail>('GET', `${v1}/audit${queryString(query)}`),
+  caseRecords: (id: string) => request<CaseRecords>('GET', `${v1}/cases/${enc(id)}/records`),
+  placeHold: (id: string, reason: string) => request<unknown>('POST', `${v1}/cases/${enc(id)}/holds`, { reason }),
+  liftHold: (id: string, holdId: string, reason: string) => request<unknown>('POST', `${v1}/cases/${enc(id)}/holds/${enc(holdId)}/lift`, { reason }),
+  requestExport: (id: string, purpose: string) => request<CaseExport>('POST', `${v1}/cases/${enc(id)}/exports`, { purpose }),
+  decideExport: (exportId: string, decision: 'approve' | 'refuse') => request<CaseExport>('POST', `${v1}/exports/${enc(exportId)}/${decision}`),
+  bundleUrl: (exportId: string) => `${v1}/exports/${enc(exportId)}/bundle`,
 };

@@ -149,3 +149,16 @@ export type OutcomeBody = z.input<typeof OutcomeBodySchema>;
 export type SubjectAppealBody = z.input<typeof SubjectAppealBodySchema>;
 export type ReviewDecisionBody = z.input<typeof ReviewDecisionBodySchema>;
 export type ReviewList = z.infer<typeof ReviewListSchema>;
+import type {
+  AuditEntry as AuditEntrySchema,
+  AuditTrail as AuditTrailSchema,
+  AuditTrailQuery as AuditTrailQuerySchema,
+  CaseExport as CaseExportSchema,
+  CaseRecords as CaseRecordsSchema,
+} from '@server/records/records.schema.js';
+
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+export type AuditTrail = z.infer<typeof AuditTrailSchema>;
+export type AuditTrailQuery = Partial<z.output<typeof AuditTrailQuerySchema>>;
+export type CaseExport = z.infer<typeof CaseExportSchema>;
+export type CaseRecords = z.infer<typeof CaseRecordsSchema>;

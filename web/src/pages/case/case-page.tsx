@@ -16,6 +16,7 @@ import { MessagesSection } from './messages-section.js';
 import { PeopleSection } from './people-section.js';
 import { DueProcessSection } from './due-process-section.js';
 import { ReviewSection } from './review-section.js';
+import { RecordsSection } from './records-section.js';
 import { ReportSection } from './report-section.js';
 import { StatusPanel } from './status-panel.js';
 import { TimelineSection } from './timeline-section.js';
@@ -91,6 +92,7 @@ export function CasePage({ id }: { id: string }) {
           <TasksSection detail={detail} onChanged={refresh} />
           {detail.kind === 'report' && <PeopleSection detail={detail} onChanged={refresh} />}
           <AttachmentsSection detail={detail} onChanged={refresh} />
+          <RecordsSection caseId={detail.id} />
         </aside>
       </div>
     </>

@@ -85,6 +85,26 @@ export function describeAuditEntry(action: string, details: Record<string, unkno
       return { text: 'Escalated up the ladder', kind: 'escalation' };
     case 'case.escalate.exhausted':
       return { text: 'Deadline missed with no rung left on the ladder', kind: 'escalation' };
+    case 'case.records.read':
+      return { text: 'Records viewed', kind: 'view' };
+    case 'case.hold.set':
+      return { text: 'Legal hold placed', kind: 'records' };
+    case 'case.hold.lift':
+      return { text: 'Legal hold lifted', kind: 'records' };
+    case 'case.export.request':
+      return { text: 'Referral bundle requested', kind: 'records' };
+    case 'case.export.approve':
+      return { text: 'Referral bundle approved', kind: 'records' };
+    case 'case.export.refuse':
+      return { text: 'Referral bundle refused', kind: 'records' };
+    case 'case.export.download':
+      return { text: 'Referral bundle exported', kind: 'records' };
+    case 'case.withdraw':
+      return { text: 'The reporter withdrew the report', kind: 'records' };
+    case 'case.shred':
+      return { text: `Shredded (${str(details.reason) === 'withdrawal' ? 'withdrawn by the reporter' : 'retention period over'})`, kind: 'records' };
+    case 'audit.read':
+      return { text: 'Audit trail read', kind: 'view' };
     default:
       return { text: action.replace(/[._]/g, ' '), kind: 'other' };
   }

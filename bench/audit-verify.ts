@@ -1,0 +1,126 @@
+/**
+ * `candor audit verify` over 1,000,000 audit entries, on SQLite and PostgreSQL, beside the SHA-256
+ * throughput of this machine measured in the same run.
+ *
+ * The comparison: verifying an entry costs at least one SHA-256 of its canonical form (the JSON
+ * array hashAuditEntry builds, about 250 bytes). So the same run hashes the same number of
+ * equivalent messages (one createHash per message, messages of the entries' own lengths) and
+ * reports that as "SHA-256 entries/s": the ceiling verification could reach if reading rows and
+ * building their canonical form were free. The target is a quarter of it.
+ *
+ * The chain is generated in the database in batches (real hashes, a whole chain); then the real
+ * command line runs (`node bin/candor.js audit verify`, the built code) and its own figure (entries
+ * verified per second of its verification loop) is read from its output; the wall time of the
+ * whole command, start-up included, is printed beside it.
+ * Run on its own: `node --import tsx bench/audit-verify.ts`. Knobs: BENCH_AUDIT_ENTRIES (1000000),
+ * BENCH_AUDIT_DIALECTS / BENCH_DIALECTS.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash, hash } from 'node:crypto';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { GENESIS_HASH, hashAuditEntry, type AuditFields } from '../src/audit/audit.chain.js';
+import { startRuntime } from '../src/kernel/bootstrap.js';
+import { loadConfig } from '../src/kernel/config.js';
+import type { Dialect } from '../src/kernel/database.js';
+import { createLogger } from '../src/kernel/logger.js';
+import { createBenchDatabase } from './support/databases.js';
+import { dialectsFromEnv, intFromEnv } from './support/env.js';
+import { describeMachine, isEntryPoint, runAsScript, type Figure } from './support/figures.js';
+import { REPO_ROOT } from './support/server.js';
+
+const ACTIONS = ['case.read', 'case.message.create', 'attachment.create', 'case.transition', 'report.submit', 'reporter.case.read'];
+
+/** The entry at position `seq`: realistic field sizes (uuids, an ISO time, small JSON details). */
+function entryFields(seq: number, baseMs: number): AuditFields {
+  const hex = (n: number) => n.toString(16).padStart(12, '0');
+  const action = ACTIONS[seq % ACTIONS.length]!;
+  return {
+    seq,
+    at: new Date(baseMs + seq * 1000).toISOString(),
+    actorType: seq % 5 === 0 ? 'reporter' : 'staff',
+    actorId: seq % 5 === 0 ? null : `6f1c2d3e-0000-4000-8000-${hex(seq % 500)}`,
+    action,
+    caseId: `9a8b7c6d-0000-4000-8000-${hex(seq % 100_000)}`,
+    targetId: seq % 3 === 0 ? `1e2d3c4b-0000-4000-8000-${hex(seq)}` : null,
+    details: action === 'case.message.create' ? `{"sha256":"${createHash('sha256').update(String(seq)).digest('hex')}"}` : '{}',
+  };
+}
+
+/** SHA-256 of `count` messages as long as the entries' canonical forms, one digest each: entries/s. */
+function sha256Ceiling(count: number, baseMs: number): { perSecond: number; mbPerSecond: number; bulkMbPerSecond: number; bytes: number } {
+  const messages = Array.from({ length: 1000 }, (_, index) => {
+    const fields = entryFields(index + 1, baseMs);
+    return JSON.stringify(['candor-audit-v1', GENESIS_HASH, fields.seq, fields.at, fields.actorType, fields.actorId, fields.action, fields.caseId, fields.targetId, fields.details]);
+  });
+  const bytes = messages.reduce((sum, message) => sum + Buffer.byteLength(message), 0) / messages.length;
+  // The fastest per-message SHA-256 Node offers (the one-shot digest, as verify uses); a Hash object per message is slower.
+  for (let i = 0; i < 50_000; i++) hash('sha256', messages[i % 1000]!, 'hex');
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) hash('sha256', messages[i % 1000]!, 'hex');
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  // Bulk throughput, for reference: one digest over 64 MiB.
+  const bulk = Buffer.alloc(64 * 2 ** 20, 7);
+  const bulkStarted = process.hrtime.bigint();
+  createHash('sha256').update(bulk).digest();
+  const bulkSeconds = Number(process.hrtime.bigint() - bulkStarted) / 1e9;
+  return { perSecond: count / seconds, mbPerSecond: (count * bytes) / seconds / 1e6, bulkMbPerSecond: bulk.length / bulkSeconds / 1e6, bytes };
+}
+
+async function runOn(dialect: Dialect, entries: number, log: (line: string) => void): Promise<Figure[]> {
+  const database = await createBenchDatabase(dialect, 'audit');
+  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+  try {
+    const config = loadConfig({ CANDOR_DATA_DIR: database.dataDir, CANDOR_DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
+    const runtime = await startRuntime(config, { logger: createLogger('warn', sink) });
+    const baseMs = Date.parse('2026-01-01T00:00:00.000Z');
+    try {
+      const batch = dialect === 'sqlite' ? 3000 : 6000;
+      let prev = GENESIS_HASH;
+      const began = performance.now();
+      for (let from = 1; from <= entries; from += batch) {
+        const rows = [];
+        for (let seq = from; seq < Math.min(entries + 1, from + batch); seq++) {
+          const fields = entryFields(seq, baseMs);
+          const hash = hashAuditEntry(fields, prev);
+          rows.push({ seq, at: fields.at, actor_type: fields.actorType as 'staff', actor_id: fields.actorId, action: fields.action, case_id: fields.caseId, target_id: fields.targetId, details: fields.details, prev_hash: prev, hash });
+          prev = hash;
+        }
+        await runtime.ctx.db.insertInto('audit_events').values(rows).execute();
+        if ((from - 1) % 200_000 < batch) log(`seeded ${Math.min(entries, from + batch - 1)} entries (${((performance.now() - began) / 1000).toFixed(1)} s)`);
+      }
+    } finally {
+      await runtime.close();
+    }
+    const ceiling = sha256Ceiling(entries, baseMs);
+    const started = performance.now();
+    const cli = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/candor.js'), 'audit', 'verify', '--timing'], {
+      env: { ...process.env, CANDOR_DATA_DIR: database.dataDir, CANDOR_DATABASE_URL: database.url, LOG_LEVEL: 'warn' },
+      encoding: 'utf8',
+    });
+    const wallSeconds = (performance.now() - started) / 1000;
+    if (cli.status !== 0) throw new Error(`candor audit verify failed (${cli.status}): ${cli.stderr}`);
+    const rate = Number(/\((\d+) entries\/s\)/.exec(cli.stderr)?.[1] ?? NaN);
+    log(cli.stdout.trim());
+    log(`candor audit verify: ${Math.round(rate)} entries/s in its verification loop; ${wallSeconds.toFixed(1)} s for the whole command (${Math.round(entries / wallSeconds)} entries/s with start-up)`);
+    log(`SHA-256 on this machine, same run: ${Math.round(ceiling.perSecond)} messages/s of the entries' size (${Math.round(ceiling.bytes)} bytes, ${ceiling.mbPerSecond.toFixed(0)} MB/s; bulk ${ceiling.bulkMbPerSecond.toFixed(0)} MB/s); verify reaches ${((rate / ceiling.perSecond) * 100).toFixed(0)} % of it`);
+    return [
+      { bench: 'audit', database: dialect, name: 'verify entries/s', value: rate, unit: '/s', target: { op: '>=', value: ceiling.perSecond / 4 } },
+      { bench: 'audit', database: dialect, name: 'SHA-256 entries/s (same size)', value: ceiling.perSecond, unit: '/s' },
+      { bench: 'audit', database: dialect, name: 'verify command wall time', value: wallSeconds, unit: 's' },
+    ];
+  } finally {
+    await database.dispose();
+  }
+}
+
+export async function runAuditVerifyBench(): Promise<Figure[]> {
+  const entries = intFromEnv('BENCH_AUDIT_ENTRIES', 1_000_000);
+  const dialects = dialectsFromEnv('BENCH_AUDIT_DIALECTS', dialectsFromEnv('BENCH_DIALECTS', ['sqlite', 'postgres']));
+  console.log(`[audit] ${describeMachine()}; ${entries} audit entries`);
+  const figures: Figure[] = [];
+  for (const dialect of dialects) figures.push(...(await runOn(dialect, entries, (line) => console.log(`[audit/${dialect}] ${line}`))));
+  return figures;
+}
+
+if (isEntryPoint(import.meta.url)) await runAsScript('audit verify', () => runAuditVerifyBench());
