@@ -8,6 +8,7 @@ import { clocksAndJobs } from './0006-clocks-jobs.js';
 import { attachments } from './0003-attachments.js';
 import { staffAuth } from './0007-staff-auth.js';
 import { inboxStatus } from './0008-inbox-status.js';
+import { analytics } from './0011-analytics.js';
 
 /** Column types that differ between the two databases; everything else is portable SQL. */
 export interface ColumnTypes {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0006-clocks-jobs': clocksAndJobs,
   '0007-staff-auth': staffAuth,
   '0008-inbox-status': inboxStatus,
+  '0011-analytics': analytics,
 };
 
 class CandorMigrations implements MigrationProvider {

@@ -1,0 +1,142 @@
+/** Statistics rows and their rollups: the only code that touches case_stats* tables. */
+import { sql } from 'kysely';
+import type { Queryable } from '../kernel/database.js';
+import { COUNTERS, type RollupDelta, type StatsRow } from './stats.rules.js';
+
+export function findStatsRow(db: Queryable, caseId: string) {
+  return db.selectFrom('case_stats').selectAll().where('case_id', '=', caseId).executeTakeFirst();
+}
+
+export async function insertStatsRow(db: Queryable, row: StatsRow, at: string): Promise<void> {
+  await db.insertInto('case_stats').values({ ...row, updated_at: at }).execute();
+}
+
+export async function updateStatsRow(db: Queryable, row: StatsRow, at: string): Promise<void> {
+  const { case_id, ...rest } = row;
+  await db.updateTable('case_stats').set({ ...rest, updated_at: at }).where('case_id', '=', case_id).execute();
+}
+
+/** Adds a delta to the rollups (upserts: a cell that does not exist yet starts at the delta). */
+export async function applyRollupDelta(db: Queryable, delta: RollupDelta): Promise<void> {
+  for (const { key, delta: counters } of delta.cells) {
+    await db
+      .insertInto('case_stats_monthly')
+      .values({ ...key, ...counters })
+      .onConflict((oc) =>
+        oc.columns(['month', 'channel_id', 'category', 'anonymity', 'department']).doUpdateSet(
+          Object.fromEntries(
+            COUNTERS.filter((name) => counters[name] !== 0).map((name) => [name, sql<number>`${sql.ref(`case_stats_monthly.${name}`)} + ${counters[name]}`]),
+          ),
+        ),
+      )
+      .execute();
+  }
+  for (const { key, delta: n } of delta.durations) {
+    await db
+      .insertInto('case_stats_durations')
+      .values({ ...key, n })
+      .onConflict((oc) => oc.columns(['month', 'dimension', 'dim_value', 'measure', 'bucket']).doUpdateSet({ n: sql<number>`${sql.ref('case_stats_durations.n')} + ${n}` }))
+      .execute();
+  }
+}
+
+/** What a case's statistics are computed from: metadata in the clear only. */
+export async function loadFactsForStats(db: Queryable, caseId: string) {
+  const row = await db
+    .selectFrom('cases')
+    .select(['id', 'channel_id', 'category', 'anonymity', 'received_at', 'acknowledged_at', 'closed_at', 'closing', 'reopened_at'])
+    .where('id', '=', caseId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const [findings, clocks, rung] = await Promise.all([
+    db.selectFrom('case_allegations').select('finding').where('case_id', '=', caseId).execute(),
+    db.selectFrom('case_clocks').select('kind').where('case_id', '=', caseId).where('breached_at', 'is not', null).execute(),
+    db.selectFrom('case_escalations').select((eb) => eb.fn.max('rung').as('rung')).where('case_id', '=', caseId).where('outcome', '=', 'escalated').executeTakeFirst(),
+  ]);
+  return {
+    caseId: row.id,
+    channelId: row.channel_id,
+    category: row.category,
+    anonymity: row.anonymity,
+    receivedAt: row.received_at,
+    acknowledgedAt: row.acknowledged_at,
+    closedAt: row.closed_at,
+    closing: row.closing,
+    reopenedAt: row.reopened_at,
+    findings: findings.map((f) => f.finding),
+    breachedClocks: clocks.map((c) => c.kind as string),
+    highestRung: Number(rung?.rung ?? 0),
+  };
+}
+
+// --- reading for the dashboard --------------------------------------------------------------------
+
+/** Cases received per month, over all time (small: one row per month). */
+export async function listMonthlyTotals(db: Queryable): Promise<{ month: string; received: number }[]> {
+  const rows = await db
+    .selectFrom('case_stats_monthly')
+    .select(['month', (eb) => eb.fn.sum<number>('received').as('received')])
+    .groupBy('month')
+    .orderBy('month')
+    .execute();
+  return rows.map((row) => ({ month: row.month, received: Number(row.received) }));
+}
+
+/** Every rollup cell of the months (inclusive). */
+export async function listCells(db: Queryable, from: string, to: string) {
+  const rows = await db.selectFrom('case_stats_monthly').selectAll().where('month', '>=', from).where('month', '<=', to).execute();
+  return rows.map((row) => {
+    const out: Record<string, unknown> = { ...row };
+    for (const name of COUNTERS) out[name] = Number(row[name]);
+    return out as typeof row;
+  });
+}
+
+/** A duration histogram over the months, for all cases or one dimension value (from the rollup). */
+export async function durationHistogram(db: Queryable, measure: string, from: string, to: string, dimension: string, value: string) {
+  const rows = await db
+    .selectFrom('case_stats_durations')
+    .select(['bucket', (eb) => eb.fn.sum<number>('n').as('n')])
+    .where('measure', '=', measure)
+    .where('dimension', '=', dimension)
+    .where('dim_value', '=', value)
+    .where('month', '>=', from)
+    .where('month', '<=', to)
+    .groupBy('bucket')
+    .execute();
+  return rows.map((row) => ({ bucket: Number(row.bucket), n: Number(row.n) }));
+}
+
+/** A duration histogram for several filters at once, from the statistics rows themselves. */
+export async function durationHistogramFiltered(
+  db: Queryable,
+  measure: 'ack_hours' | 'close_days',
+  from: string,
+  to: string,
+  filters: { channelId?: string; category?: string; department?: string },
+) {
+  let query = db
+    .selectFrom('case_stats')
+    .select([`${measure} as bucket`, (eb) => eb.fn.countAll<number>().as('n')])
+    .where('received_month', '>=', from)
+    .where('received_month', '<=', to)
+    .where(measure, 'is not', null);
+  if (filters.channelId) query = query.where('channel_id', '=', filters.channelId);
+  if (filters.category) query = query.where('category', '=', filters.category);
+  if (filters.department) query = query.where('department', '=', filters.department);
+  if (measure === 'close_days') query = query.where('closed_at', 'is not', null);
+  const rows = await query.groupBy(measure).execute();
+  return rows.map((row) => ({ bucket: Number(row.bucket), n: Number(row.n) }));
+}
+
+export async function countEscrow(db: Queryable) {
+  const [held, matches] = await Promise.all([
+    db.selectFrom('escrow_entries').select((eb) => eb.fn.countAll<number>().as('n')).where('case_id', 'is', null).executeTakeFirst(),
+    db.selectFrom('escrow_pools').select((eb) => eb.fn.countAll<number>().as('n')).where('matched_at', 'is not', null).executeTakeFirst(),
+  ]);
+  return { held: Number(held?.n ?? 0), matches: Number(matches?.n ?? 0) };
+}
+
+export function listChannelNames(db: Queryable) {
+  return db.selectFrom('channels').select(['id', 'slug', 'name']).execute();
+}
