@@ -1,0 +1,169 @@
+/**
+ * The dashboard's figures from the rollup cells, with small-cell suppression applied. Pure: the
+ * service reads the cells and histograms and hands them here (see docs/analytics.md).
+ */
+import type { CaseStatsMonthlyTable } from '../kernel/db-schema.js';
+import type { Figure, FigureTable } from './analytics.schema.js';
+import { suppressCells, type CellState, type Period } from './suppression.rules.js';
+
+export type Cell = CaseStatsMonthlyTable;
+export type Dim = 'channel' | 'category' | 'department';
+export type Filters = Partial<Record<Dim, string>>;
+
+const DIM_COLUMN: Record<Dim, 'channel_id' | 'category' | 'department'> = { channel: 'channel_id', category: 'category', department: 'department' };
+export const DIMS: readonly Dim[] = ['channel', 'category', 'department'];
+
+const ok = (n: number, k: number) => n === 0 || n >= k;
+
+export function matches(cell: Cell, filters: Filters): boolean {
+  return DIMS.every((dim) => filters[dim] === undefined || cell[DIM_COLUMN[dim]] === filters[dim]);
+}
+
+function without(filters: Filters, dim: Dim): Filters {
+  const copy = { ...filters };
+  delete copy[dim];
+  return copy;
+}
+
+export class FigureContext {
+  private readonly periodOf = new Map<string, number>();
+  constructor(
+    readonly cells: readonly Cell[],
+    readonly periods: readonly Period[],
+    readonly k: number,
+  ) {
+    periods.forEach((period, index) => {
+      for (let m = period.from; m <= period.to; m = nextMonthOf(m)) this.periodOf.set(m, index);
+    });
+  }
+
+  periodIndex(month: string): number {
+    return this.periodOf.get(month) ?? -1;
+  }
+
+  perPeriod(filters: Filters, extra: (cell: Cell) => boolean = () => true): number[] {
+    const counts = this.periods.map(() => 0);
+    for (const cell of this.cells) {
+      if (!matches(cell, filters) || !extra(cell)) continue;
+      const index = this.periodIndex(cell.month);
+      if (index >= 0) counts[index]! += cell.received;
+    }
+    return counts;
+  }
+
+  /**
+   * The values of a dimension that may be asked for under the other filters: every period holds
+   * none or at least k of their cases, and none or at least k of the others. Values left over
+   * (the rest, which can be worked out from the total) must together pass the same test; if they
+   * do not, the smallest values join them until they do. Unknown departments are always in the rest.
+   */
+  eligible(dim: Dim, base: Filters): { eligible: string[]; rest: string[] } {
+    const column = DIM_COLUMN[dim];
+    const total = this.perPeriod(base);
+    const byValue = new Map<string, number[]>();
+    for (const cell of this.cells) {
+      if (!matches(cell, base)) continue;
+      const index = this.periodIndex(cell.month);
+      if (index < 0) continue;
+      const value = cell[column];
+      const counts = byValue.get(value) ?? this.periods.map(() => 0);
+      counts[index]! += cell.received;
+      byValue.set(value, counts);
+    }
+    const eligible: string[] = [];
+    const rest: string[] = [];
+    for (const [value, counts] of byValue) {
+      const fine = value !== '' && counts.every((n, p) => ok(n, this.k) && ok(total[p]! - n, this.k));
+      (fine ? eligible : rest).push(value);
+    }
+    const sumOf = (value: string) => byValue.get(value)!.reduce((a, b) => a + b, 0);
+    for (;;) {
+      const restCounts = total.map((t, p) => t - eligible.reduce((sum, value) => sum + byValue.get(value)![p]!, 0));
+      if (restCounts.every((n) => ok(n, this.k)) || eligible.length === 0) break;
+      eligible.sort((a, b) => sumOf(a) - sumOf(b) || a.localeCompare(b));
+      rest.push(eligible.shift()!);
+    }
+    return { eligible: eligible.sort(), rest: rest.sort() };
+  }
+}
+
+function nextMonthOf(month: string): string {
+  const [year, mon] = month.split('-').map(Number) as [number, number];
+  return mon === 12 ? `${year + 1}-01` : `${year}-${String(mon + 1).padStart(2, '0')}`;
+}
+
+/** One table: its rows, how a cell contributes to each, and which groups of rows have a known sum. */
+export interface TableSpec {
+  id: string;
+  title: string;
+  rows: { key: string; label: string }[];
+  /** What a rollup cell adds to each row. */
+  counts(cell: Cell, ctx: FigureContext): number[];
+  /** Whether the rows add up to a total that is published (nearly always). */
+  totalKnown: boolean;
+  /** Further groups of row indexes whose sum can be worked out (e.g. the values too small to filter by). */
+  extraLines?: number[][];
+  /** Cells that belong to this table's population at all (e.g. anonymous cases only). */
+  only?: (cell: Cell) => boolean;
+}
+
+function rowOf(ctx: FigureContext, spec: TableSpec, filters: Filters): number[] {
+  const out = spec.rows.map(() => 0);
+  for (const cell of ctx.cells) {
+    if (!matches(cell, filters) || (spec.only && !spec.only(cell)) || ctx.periodIndex(cell.month) < 0) continue;
+    spec.counts(cell, ctx).forEach((n, i) => (out[i]! += n));
+  }
+  return out;
+}
+
+const shown = (value: number): Figure => ({ value, state: 'shown' });
+const hidden = (state: CellState): Figure => ({ value: null, state: state === 'shown' ? 'withheld' : state });
+
+/**
+ * A table under the filters, suppressed so that no hidden cell follows from its total, from the
+ * same table for every other value of each filter (rows of a matrix whose column sums are the
+ * table without that filter), or from the groups in `extraLines`.
+ */
+export function buildTable(ctx: FigureContext, spec: TableSpec, filters: Filters): FigureTable {
+  const own = rowOf(ctx, spec, filters);
+  const width = own.length;
+  const counts: number[] = [...own];
+  const lines: number[][] = [];
+  const ownLine = own.map((_, i) => i);
+  if (spec.totalKnown) lines.push(ownLine);
+  for (const extra of spec.extraLines ?? []) lines.push(extra);
+  for (const dim of DIMS) {
+    const value = filters[dim];
+    if (value === undefined) continue;
+    const base = without(filters, dim);
+    const { eligible, rest } = ctx.eligible(dim, base);
+    const siblings: Filters[] = eligible.filter((v) => v !== value).map((v) => ({ ...base, [dim]: v }));
+    const columns: number[][] = own.map((_, i) => [i]);
+    const addRow = (row: number[]) => {
+      const start = counts.length;
+      counts.push(...row);
+      if (spec.totalKnown) lines.push(row.map((_, i) => start + i));
+      row.forEach((_, i) => columns[i]!.push(start + i));
+    };
+    for (const sibling of siblings) addRow(rowOf(ctx, spec, sibling));
+    if (rest.length > 0) {
+      const restRow = own.map(() => 0);
+      for (const v of rest) rowOf(ctx, spec, { ...base, [dim]: v }).forEach((n, i) => (restRow[i]! += n));
+      addRow(restRow);
+    }
+    lines.push(...columns);
+  }
+  const total = own.reduce((a, b) => a + b, 0);
+  let states = suppressCells(counts, lines, ctx.k).slice(0, width);
+  if (spec.totalKnown && total > 0 && total < ctx.k) states = states.map((s, i) => (own[i]! > 0 ? (s === 'shown' ? 'withheld' : s) : s));
+  const totalFigure: Figure = total > 0 && total < ctx.k ? { value: null, state: 'small' } : shown(total);
+  return {
+    id: spec.id,
+    title: spec.title,
+    total: totalFigure,
+    rows: spec.rows.map((row, i) => {
+      const figure = states[i] === 'shown' ? shown(own[i]!) : hidden(states[i]!);
+      return { ...row, count: figure, share: figure.value !== null && totalFigure.value ? figure.value / totalFigure.value : null };
+    }),
+  };
+}
