@@ -2,16 +2,37 @@
  * The dashboard's figures from the rollup cells, with small-cell suppression applied. Pure: the
  * service reads the cells and histograms and hands them here (see docs/analytics.md).
  */
-import type { CaseStatsMonthlyTable } from '../kernel/db-schema.js';
 import type { Figure, FigureTable } from './analytics.schema.js';
+import { COUNTERS, emptyCounters, type CounterVector } from './stats.rules.js';
 import { suppressCells, type CellState, type Period } from './suppression.rules.js';
 
-export type Cell = CaseStatsMonthlyTable;
+/** A rollup cell as the figures see it: a dimension not resolved in it reads '*'. */
+export interface Cell extends CounterVector {
+  month: string;
+  channel_id: string;
+  category: string;
+  department: string;
+  anonymity: string;
+}
 export type Dim = 'channel' | 'category' | 'department';
 export type Filters = Partial<Record<Dim, string>>;
 
+export interface MarginalRow extends CounterVector {
+  month: string;
+  dimension: string;
+  dim_value: string;
+  anonymity: string;
+}
+export interface PairRow {
+  month: string;
+  value_a: string;
+  value_b: string;
+  received: number;
+}
+
 const DIM_COLUMN: Record<Dim, 'channel_id' | 'category' | 'department'> = { channel: 'channel_id', category: 'category', department: 'department' };
 export const DIMS: readonly Dim[] = ['channel', 'category', 'department'];
+const ANY = '*';
 
 const ok = (n: number, k: number) => n === 0 || n >= k;
 
@@ -25,10 +46,21 @@ function without(filters: Filters, dim: Dim): Filters {
   return copy;
 }
 
+function dimsOf(filters: Filters, ...more: (Dim | undefined)[]): Dim[] {
+  const set = new Set<Dim>([...(Object.keys(filters) as Dim[]), ...more.filter((d): d is Dim => d !== undefined)]);
+  return DIMS.filter((dim) => set.has(dim));
+}
+
 export class FigureContext {
   private readonly periodOf = new Map<string, number>();
+  private readonly cellSets = new Map<string, Cell[]>();
+  /**
+   * @param marginal the marginal rollup cells of the covered months (every counter, one dimension at a time)
+   * @param pairs joint counts of two dimensions, by pair name ('channel:category', ...), where loaded
+   */
   constructor(
-    readonly cells: readonly Cell[],
+    private readonly marginal: readonly MarginalRow[],
+    private readonly pairs: ReadonlyMap<string, readonly PairRow[]>,
     readonly periods: readonly Period[],
     readonly k: number,
   ) {
@@ -41,15 +73,46 @@ export class FigureContext {
     return this.periodOf.get(month) ?? -1;
   }
 
-  perPeriod(filters: Filters, extra: (cell: Cell) => boolean = () => true): number[] {
+  /** Cells that resolve exactly these dimensions: the 'all' cells, one dimension's, or a pair's. */
+  cellsFor(dims: readonly Dim[]): Cell[] {
+    const key = dims.join(':');
+    const cached = this.cellSets.get(key);
+    if (cached) return cached;
+    let cells: Cell[];
+    if (dims.length <= 1) {
+      const dimension = dims[0] ?? 'all';
+      cells = this.marginal
+        .filter((row) => row.dimension === dimension)
+        .map((row) => {
+          const cell: Cell = { ...emptyCounters(), month: row.month, channel_id: ANY, category: ANY, department: ANY, anonymity: row.anonymity };
+          for (const name of COUNTERS) cell[name] = row[name];
+          if (dims[0]) cell[DIM_COLUMN[dims[0]]] = row.dim_value;
+          return cell;
+        });
+    } else {
+      const rows = this.pairs.get(key);
+      if (!rows) throw new Error(`pair ${key} not loaded`);
+      cells = rows.map((row) => {
+        const cell: Cell = { ...emptyCounters(), month: row.month, channel_id: ANY, category: ANY, department: ANY, anonymity: ANY, received: row.received };
+        cell[DIM_COLUMN[dims[0]!]] = row.value_a;
+        cell[DIM_COLUMN[dims[1]!]] = row.value_b;
+        return cell;
+      });
+    }
+    cells = cells.filter((cell) => this.periodIndex(cell.month) >= 0);
+    this.cellSets.set(key, cells);
+    return cells;
+  }
+
+  perPeriod(filters: Filters): number[] {
     const counts = this.periods.map(() => 0);
-    for (const cell of this.cells) {
-      if (!matches(cell, filters) || !extra(cell)) continue;
-      const index = this.periodIndex(cell.month);
-      if (index >= 0) counts[index]! += cell.received;
+    for (const cell of this.cellsFor(dimsOf(filters))) {
+      if (matches(cell, filters)) counts[this.periodIndex(cell.month)]! += cell.received;
     }
     return counts;
   }
+
+  private readonly eligibleCache = new Map<string, { eligible: string[]; rest: string[] }>();
 
   /**
    * The values of a dimension that may be asked for under the other filters: every period holds
@@ -58,17 +121,24 @@ export class FigureContext {
    * do not, the smallest values join them until they do. Unknown departments are always in the rest.
    */
   eligible(dim: Dim, base: Filters): { eligible: string[]; rest: string[] } {
+    const cacheKey = JSON.stringify([dim, base.channel ?? null, base.category ?? null, base.department ?? null]);
+    const cached = this.eligibleCache.get(cacheKey);
+    if (cached) return cached;
     const column = DIM_COLUMN[dim];
-    const total = this.perPeriod(base);
+    const total = this.periods.map(() => 0);
     const byValue = new Map<string, number[]>();
-    for (const cell of this.cells) {
+    for (const cell of this.cellsFor(dimsOf(base, dim))) {
       if (!matches(cell, base)) continue;
       const index = this.periodIndex(cell.month);
       if (index < 0) continue;
       const value = cell[column];
-      const counts = byValue.get(value) ?? this.periods.map(() => 0);
+      let counts = byValue.get(value);
+      if (!counts) {
+        counts = this.periods.map(() => 0);
+        byValue.set(value, counts);
+      }
       counts[index]! += cell.received;
-      byValue.set(value, counts);
+      total[index]! += cell.received;
     }
     const eligible: string[] = [];
     const rest: string[] = [];
@@ -83,7 +153,9 @@ export class FigureContext {
       eligible.sort((a, b) => sumOf(a) - sumOf(b) || a.localeCompare(b));
       rest.push(eligible.shift()!);
     }
-    return { eligible: eligible.sort(), rest: rest.sort() };
+    const result = { eligible: eligible.sort(), rest: rest.sort() };
+    this.eligibleCache.set(cacheKey, result);
+    return result;
   }
 }
 
@@ -105,12 +177,31 @@ export interface TableSpec {
   extraLines?: number[][];
   /** Cells that belong to this table's population at all (e.g. anonymous cases only). */
   only?: (cell: Cell) => boolean;
+  /** The dimension this table breaks cases down by, when it is one of the filter dimensions. */
+  dim?: Dim;
+}
+
+/** The table's row for every value of a dimension under the base filters, in one pass. */
+function rowsByValue(ctx: FigureContext, spec: TableSpec, base: Filters, dim: Dim): Map<string, number[]> {
+  const column = DIM_COLUMN[dim];
+  const out = new Map<string, number[]>();
+  for (const cell of ctx.cellsFor(dimsOf(base, dim, spec.dim))) {
+    if (!matches(cell, base) || (spec.only && !spec.only(cell))) continue;
+    let row = out.get(cell[column]);
+    if (!row) {
+      row = spec.rows.map(() => 0);
+      out.set(cell[column], row);
+    }
+    const added = spec.counts(cell, ctx);
+    for (let i = 0; i < added.length; i++) row[i]! += added[i]!;
+  }
+  return out;
 }
 
 function rowOf(ctx: FigureContext, spec: TableSpec, filters: Filters): number[] {
   const out = spec.rows.map(() => 0);
-  for (const cell of ctx.cells) {
-    if (!matches(cell, filters) || (spec.only && !spec.only(cell)) || ctx.periodIndex(cell.month) < 0) continue;
+  for (const cell of ctx.cellsFor(dimsOf(filters, spec.dim))) {
+    if (!matches(cell, filters) || (spec.only && !spec.only(cell))) continue;
     spec.counts(cell, ctx).forEach((n, i) => (out[i]! += n));
   }
   return out;
@@ -137,7 +228,8 @@ export function buildTable(ctx: FigureContext, spec: TableSpec, filters: Filters
     if (value === undefined) continue;
     const base = without(filters, dim);
     const { eligible, rest } = ctx.eligible(dim, base);
-    const siblings: Filters[] = eligible.filter((v) => v !== value).map((v) => ({ ...base, [dim]: v }));
+    const grouped = rowsByValue(ctx, spec, base, dim);
+    const rowFor = (v: string) => grouped.get(v) ?? own.map(() => 0);
     const columns: number[][] = own.map((_, i) => [i]);
     const addRow = (row: number[]) => {
       const start = counts.length;
@@ -145,10 +237,10 @@ export function buildTable(ctx: FigureContext, spec: TableSpec, filters: Filters
       if (spec.totalKnown) lines.push(row.map((_, i) => start + i));
       row.forEach((_, i) => columns[i]!.push(start + i));
     };
-    for (const sibling of siblings) addRow(rowOf(ctx, spec, sibling));
+    for (const sibling of eligible.filter((v) => v !== value)) addRow(rowFor(sibling));
     if (rest.length > 0) {
       const restRow = own.map(() => 0);
-      for (const v of rest) rowOf(ctx, spec, { ...base, [dim]: v }).forEach((n, i) => (restRow[i]! += n));
+      for (const v of rest) rowFor(v).forEach((n, i) => (restRow[i]! += n));
       addRow(restRow);
     }
     lines.push(...columns);

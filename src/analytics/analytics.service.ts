@@ -8,12 +8,12 @@ import type { Config } from '../kernel/config.js';
 import { inTransaction, type AppContext } from '../kernel/context.js';
 import type { Queryable } from '../kernel/database.js';
 import { Forbidden, ValidationFailed } from '../kernel/errors.js';
-import { FigureContext, type Filters } from './analytics.figures.js';
+import { DIMS, FigureContext, type Dim, type Filters } from './analytics.figures.js';
 import type { Dashboard, DashboardQuery, Distribution, Figure } from './analytics.schema.js';
 import { buildTable } from './analytics.figures.js';
 import { tableSpecs } from './analytics.tables.js';
 import { quarterMonths, renderBoardReport } from './board-report.pdf.js';
-import { countEscrow, durationHistogram, durationHistogramFiltered, listCells, listChannelNames, listMonthlyTotals } from './stats.repository.js';
+import { countEscrow, durationHistogram, listChannelNames, listMarginalCells, listMonthlyTotals, listPairCells } from './stats.repository.js';
 import { histogramPercentile, periodsOf, previousMonth, snapRange } from './suppression.rules.js';
 
 export const ANALYTICS_ROLES = new Set(['analyst', 'oversight']);
@@ -36,22 +36,10 @@ function countFigure(n: number, k: number): Figure {
 
 const NO_FIGURE: Figure = { value: null, state: 'withheld' };
 
-async function distribution(
-  db: Queryable,
-  measure: 'ack_hours' | 'close_days',
-  range: { from: string; to: string },
-  filters: Filters,
-  channelId: string | undefined,
-  k: number,
-): Promise<Distribution> {
+async function distribution(db: Queryable, measure: 'ack_hours' | 'close_days', range: { from: string; to: string }, filters: Filters, k: number): Promise<Distribution> {
   const unit = measure === 'ack_hours' ? 'hours' : 'days';
-  const set = Object.entries({ channel: channelId, category: filters.category, department: filters.department }).filter(([, v]) => v !== undefined) as [string, string][];
-  const histogram =
-    set.length === 0
-      ? await durationHistogram(db, measure, range.from, range.to, 'all', '')
-      : set.length === 1
-        ? await durationHistogram(db, measure, range.from, range.to, set[0]![0], set[0]![1])
-        : await durationHistogramFiltered(db, measure, range.from, range.to, { channelId, category: filters.category, department: filters.department });
+  const [dimension, value] = (Object.entries(filters)[0] as [string, string] | undefined) ?? ['all', ''];
+  const histogram = await durationHistogram(db, measure, range.from, range.to, dimension, value);
   const n = histogram.reduce((sum, h) => sum + h.n, 0);
   // A median or 90th percentile of fewer than k durations is one of them, near enough: not shown.
   if (n < k) return { unit, n: countFigure(n, k), median: null, p90: null };
@@ -71,6 +59,8 @@ export async function computeDashboard(db: Queryable, config: Pick<Config, 'anal
     ...(query.category ? { category: query.category } : {}),
     ...(query.department ? { department: query.department } : {}),
   };
+  // One slice at a time: crossing two filters makes cells small and defeats suppression (docs/analytics.md).
+  if (Object.keys(filters).length > 1) throw new ValidationFailed({ filters: ['filter by one of channel, category or department at a time'] });
   const { closed, open } = periodsOf(await listMonthlyTotals(db), k);
   const snapped = snapRange(closed, open, requested.from, requested.to);
   const escrowCounts = await countEscrow(db);
@@ -92,7 +82,10 @@ export async function computeDashboard(db: Queryable, config: Pick<Config, 'anal
   };
   if (!snapped.from || !snapped.to) return { ...base, suppressed: 'too_few_cases' };
 
-  const ctx = new FigureContext(await listCells(db, snapped.from, snapped.to), snapped.periods, k);
+  const filterDim = (Object.keys(filters) as Dim[])[0];
+  const pairNames = filterDim ? DIMS.filter((dim) => dim !== filterDim).map((dim) => DIMS.filter((d) => d === dim || d === filterDim).join(':')) : [];
+  const [marginal, ...pairRows] = await Promise.all([listMarginalCells(db, snapped.from, snapped.to), ...pairNames.map((pair) => listPairCells(db, pair, snapped.from!, snapped.to!))]);
+  const ctx = new FigureContext(marginal, new Map(pairNames.map((pair, i) => [pair, pairRows[i]!])), snapped.periods, k);
   const eligibleChannels = ctx.eligible('channel', {}).eligible;
   base.options = {
     channels: channels.filter((c) => eligibleChannels.includes(c.id)).map((c) => ({ slug: c.slug, name: c.name })),
@@ -116,8 +109,8 @@ export async function computeDashboard(db: Queryable, config: Pick<Config, 'anal
     received: countFigure(received, k),
     tables: tableSpecs(ctx, filters, labels).map((spec) => buildTable(ctx, spec, filters)),
     durations: {
-      acknowledge: await distribution(db, 'ack_hours', range, filters, channel?.id, k),
-      close: await distribution(db, 'close_days', range, filters, channel?.id, k),
+      acknowledge: await distribution(db, 'ack_hours', range, filters, k),
+      close: await distribution(db, 'close_days', range, filters, k),
     },
   };
 }

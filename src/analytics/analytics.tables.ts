@@ -27,6 +27,7 @@ function byDimension(ctx: FigureContext, dim: Dim, filters: Filters, title: stri
     id: `by-${dim}`,
     title,
     rows,
+    dim,
     totalKnown: true,
     counts(cell: Cell) {
       const out = rows.map(() => 0);

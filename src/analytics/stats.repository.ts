@@ -16,26 +16,34 @@ export async function updateStatsRow(db: Queryable, row: StatsRow, at: string): 
   await db.updateTable('case_stats').set({ ...rest, updated_at: at }).where('case_id', '=', case_id).execute();
 }
 
-/** Adds a delta to the rollups (upserts: a cell that does not exist yet starts at the delta). */
+/**
+ * Adds a delta to the rollups: one multi-row upsert per table (a cell that does not exist yet
+ * starts at the delta), so a new report costs three statements in all.
+ */
 export async function applyRollupDelta(db: Queryable, delta: RollupDelta): Promise<void> {
-  for (const { key, delta: counters } of delta.cells) {
+  if (delta.cells.length > 0) {
     await db
       .insertInto('case_stats_monthly')
-      .values({ ...key, ...counters })
+      .values(delta.cells.map(({ key, delta: counters }) => ({ ...key, ...counters })))
       .onConflict((oc) =>
-        oc.columns(['month', 'channel_id', 'category', 'anonymity', 'department']).doUpdateSet(
-          Object.fromEntries(
-            COUNTERS.filter((name) => counters[name] !== 0).map((name) => [name, sql<number>`${sql.ref(`case_stats_monthly.${name}`)} + ${counters[name]}`]),
-          ),
-        ),
+        oc
+          .columns(['month', 'dimension', 'dim_value', 'anonymity'])
+          .doUpdateSet(Object.fromEntries(COUNTERS.map((name) => [name, sql<number>`${sql.ref(`case_stats_monthly.${name}`)} + ${sql.ref(`excluded.${name}`)}`]))),
       )
       .execute();
   }
-  for (const { key, delta: n } of delta.durations) {
+  if (delta.pairs.length > 0) {
+    await db
+      .insertInto('case_stats_pairs')
+      .values(delta.pairs.map(({ key, delta: n }) => ({ ...key, received: n })))
+      .onConflict((oc) => oc.columns(['pair', 'month', 'value_a', 'value_b']).doUpdateSet({ received: sql<number>`${sql.ref('case_stats_pairs.received')} + ${sql.ref('excluded.received')}` }))
+      .execute();
+  }
+  if (delta.durations.length > 0) {
     await db
       .insertInto('case_stats_durations')
-      .values({ ...key, n })
-      .onConflict((oc) => oc.columns(['month', 'dimension', 'dim_value', 'measure', 'bucket']).doUpdateSet({ n: sql<number>`${sql.ref('case_stats_durations.n')} + ${n}` }))
+      .values(delta.durations.map(({ key, delta: n }) => ({ ...key, n })))
+      .onConflict((oc) => oc.columns(['measure', 'dimension', 'dim_value', 'month', 'bucket']).doUpdateSet({ n: sql<number>`${sql.ref('case_stats_durations.n')} + ${sql.ref('excluded.n')}` }))
       .execute();
   }
 }
@@ -76,20 +84,33 @@ export async function listMonthlyTotals(db: Queryable): Promise<{ month: string;
   const rows = await db
     .selectFrom('case_stats_monthly')
     .select(['month', (eb) => eb.fn.sum<number>('received').as('received')])
+    .where('dimension', '=', 'all')
     .groupBy('month')
     .orderBy('month')
     .execute();
   return rows.map((row) => ({ month: row.month, received: Number(row.received) }));
 }
 
-/** Every rollup cell of the months (inclusive). */
-export async function listCells(db: Queryable, from: string, to: string) {
+/** The marginal cells of the months (inclusive): every counter per month, dimension value and anonymity. */
+export async function listMarginalCells(db: Queryable, from: string, to: string) {
   const rows = await db.selectFrom('case_stats_monthly').selectAll().where('month', '>=', from).where('month', '<=', to).execute();
   return rows.map((row) => {
-    const out: Record<string, unknown> = { ...row };
+    const out = { ...row };
     for (const name of COUNTERS) out[name] = Number(row[name]);
-    return out as typeof row;
+    return out;
   });
+}
+
+/** The joint counts of a pair of dimensions over the months (inclusive). */
+export async function listPairCells(db: Queryable, pair: string, from: string, to: string) {
+  const rows = await db
+    .selectFrom('case_stats_pairs')
+    .select(['month', 'value_a', 'value_b', 'received'])
+    .where('pair', '=', pair)
+    .where('month', '>=', from)
+    .where('month', '<=', to)
+    .execute();
+  return rows.map((row) => ({ ...row, received: Number(row.received) }));
 }
 
 /** A duration histogram over the months, for all cases or one dimension value (from the rollup). */
@@ -104,28 +125,6 @@ export async function durationHistogram(db: Queryable, measure: string, from: st
     .where('month', '<=', to)
     .groupBy('bucket')
     .execute();
-  return rows.map((row) => ({ bucket: Number(row.bucket), n: Number(row.n) }));
-}
-
-/** A duration histogram for several filters at once, from the statistics rows themselves. */
-export async function durationHistogramFiltered(
-  db: Queryable,
-  measure: 'ack_hours' | 'close_days',
-  from: string,
-  to: string,
-  filters: { channelId?: string; category?: string; department?: string },
-) {
-  let query = db
-    .selectFrom('case_stats')
-    .select([`${measure} as bucket`, (eb) => eb.fn.countAll<number>().as('n')])
-    .where('received_month', '>=', from)
-    .where('received_month', '<=', to)
-    .where(measure, 'is not', null);
-  if (filters.channelId) query = query.where('channel_id', '=', filters.channelId);
-  if (filters.category) query = query.where('category', '=', filters.category);
-  if (filters.department) query = query.where('department', '=', filters.department);
-  if (measure === 'close_days') query = query.where('closed_at', 'is not', null);
-  const rows = await query.groupBy(measure).execute();
   return rows.map((row) => ({ bucket: Number(row.bucket), n: Number(row.n) }));
 }
 

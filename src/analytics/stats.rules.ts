@@ -44,7 +44,7 @@ export const DURATION_MEASURES = ['ack_hours', 'close_days'] as const;
 export type DurationMeasure = (typeof DURATION_MEASURES)[number];
 
 /** Dimensions the duration histograms are kept for: all cases ('all'), or one dimension at a time. */
-export const DURATION_DIMENSIONS = ['all', 'channel', 'category', 'anonymity', 'department'] as const;
+export const DURATION_DIMENSIONS = ['all', 'channel', 'category', 'department'] as const;
 export type DurationDimension = (typeof DURATION_DIMENSIONS)[number];
 
 /** The department column of a rollup key when the department is not known. */
@@ -76,17 +76,50 @@ export function emptyCounters(): CounterVector {
   return Object.fromEntries(COUNTERS.map((name) => [name, 0])) as CounterVector;
 }
 
-/** The rollup cell a row belongs to. */
+/**
+ * The dimensions the rollups are kept by, one at a time ('all': every case), each with anonymity.
+ * A case adds to four marginal cells: (month, 'all', ''), (month, 'channel', its channel),
+ * (month, 'category', ...), (month, 'department', its department or '').
+ */
+export const MARGINAL_DIMENSIONS = ['all', 'channel', 'category', 'department'] as const;
+export type MarginalDimension = (typeof MARGINAL_DIMENSIONS)[number];
+
+/** Pairs of dimensions whose joint counts (received only) are kept, for a breakdown under one filter. */
+export const PAIRS = ['channel:category', 'channel:department', 'category:department'] as const;
+export type Pair = (typeof PAIRS)[number];
+
+/** A marginal rollup cell. */
 export interface CellKey {
   month: string;
-  channel_id: string;
-  category: string;
+  dimension: MarginalDimension;
+  dim_value: string;
   anonymity: string;
-  department: string;
 }
 
-export function cellKeyOf(row: StatsRow): CellKey {
-  return { month: row.received_month, channel_id: row.channel_id, category: row.category, anonymity: row.anonymity, department: row.department ?? UNKNOWN_DEPARTMENT };
+export interface PairKey {
+  month: string;
+  pair: Pair;
+  value_a: string;
+  value_b: string;
+}
+
+function dimensionValue(row: StatsRow, dimension: MarginalDimension | 'anonymity'): string {
+  if (dimension === 'all') return '';
+  if (dimension === 'channel') return row.channel_id;
+  if (dimension === 'category') return row.category;
+  if (dimension === 'anonymity') return row.anonymity;
+  return row.department ?? UNKNOWN_DEPARTMENT;
+}
+
+export function cellKeysOf(row: StatsRow): CellKey[] {
+  return MARGINAL_DIMENSIONS.map((dimension) => ({ month: row.received_month, dimension, dim_value: dimensionValue(row, dimension), anonymity: row.anonymity }));
+}
+
+export function pairKeysOf(row: StatsRow): PairKey[] {
+  return PAIRS.map((pair) => {
+    const [a, b] = pair.split(':') as [MarginalDimension, MarginalDimension];
+    return { month: row.received_month, pair, value_a: dimensionValue(row, a), value_b: dimensionValue(row, b) };
+  });
 }
 
 /** What one case adds to its rollup cell. */
@@ -141,7 +174,6 @@ export function durationsOf(row: StatsRow): DurationKey[] {
     ['all', ''],
     ['channel', row.channel_id],
     ['category', row.category],
-    ['anonymity', row.anonymity],
     ['department', row.department],
   ];
   const keys: DurationKey[] = [];
@@ -155,38 +187,61 @@ export function durationsOf(row: StatsRow): DurationKey[] {
   return keys;
 }
 
-const cellId = (key: CellKey) => JSON.stringify([key.month, key.channel_id, key.category, key.anonymity, key.department]);
-const durationId = (key: DurationKey) => JSON.stringify([key.month, key.dimension, key.dim_value, key.measure, key.bucket]);
+const keyId = (key: object) => JSON.stringify(Object.values(key));
 
 export interface RollupDelta {
   cells: { key: CellKey; delta: CounterVector }[];
+  pairs: { key: PairKey; delta: number }[];
   durations: { key: DurationKey; delta: number }[];
+}
+
+/** Sums of deltas, keyed; used for one change and for bulk loads alike. */
+export class RollupSum {
+  readonly cells = new Map<string, { key: CellKey; delta: CounterVector }>();
+  readonly pairs = new Map<string, { key: PairKey; delta: number }>();
+  readonly durations = new Map<string, { key: DurationKey; delta: number }>();
+
+  add(row: StatsRow, sign: 1 | -1): void {
+    const counters = countersOf(row);
+    for (const key of cellKeysOf(row)) {
+      const id = keyId(key);
+      let entry = this.cells.get(id);
+      if (!entry) {
+        entry = { key, delta: emptyCounters() };
+        this.cells.set(id, entry);
+      }
+      for (const name of COUNTERS) entry.delta[name] += sign * counters[name];
+    }
+    for (const key of pairKeysOf(row)) {
+      const id = keyId(key);
+      const entry = this.pairs.get(id) ?? { key, delta: 0 };
+      entry.delta += sign;
+      this.pairs.set(id, entry);
+    }
+    for (const key of durationsOf(row)) {
+      const id = keyId(key);
+      const entry = this.durations.get(id) ?? { key, delta: 0 };
+      entry.delta += sign;
+      this.durations.set(id, entry);
+    }
+  }
+
+  /** Only what changes. */
+  delta(): RollupDelta {
+    return {
+      cells: [...this.cells.values()].filter((entry) => COUNTERS.some((name) => entry.delta[name] !== 0)),
+      pairs: [...this.pairs.values()].filter((entry) => entry.delta !== 0),
+      durations: [...this.durations.values()].filter((entry) => entry.delta !== 0),
+    };
+  }
 }
 
 /** What must be added to the rollups when a row changes from `before` (or nothing) to `after`. */
 export function rollupDelta(before: StatsRow | null, after: StatsRow | null): RollupDelta {
-  const cells = new Map<string, { key: CellKey; delta: CounterVector }>();
-  const durations = new Map<string, { key: DurationKey; delta: number }>();
-  const apply = (row: StatsRow, sign: 1 | -1) => {
-    const key = cellKeyOf(row);
-    const id = cellId(key);
-    const entry = cells.get(id) ?? { key, delta: emptyCounters() };
-    const counters = countersOf(row);
-    for (const name of COUNTERS) entry.delta[name] += sign * counters[name];
-    cells.set(id, entry);
-    for (const dkey of durationsOf(row)) {
-      const did = durationId(dkey);
-      const dentry = durations.get(did) ?? { key: dkey, delta: 0 };
-      dentry.delta += sign;
-      durations.set(did, dentry);
-    }
-  };
-  if (before) apply(before, -1);
-  if (after) apply(after, 1);
-  return {
-    cells: [...cells.values()].filter((entry) => COUNTERS.some((name) => entry.delta[name] !== 0)),
-    durations: [...durations.values()].filter((entry) => entry.delta !== 0),
-  };
+  const sum = new RollupSum();
+  if (before) sum.add(before, -1);
+  if (after) sum.add(after, 1);
+  return sum.delta();
 }
 
 /** The facts a statistics row is computed from (read from the case and its clocks, escalations, allegations). */

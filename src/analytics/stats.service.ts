@@ -6,7 +6,7 @@
  */
 import type { Queryable } from '../kernel/database.js';
 import { applyRollupDelta, findStatsRow, insertStatsRow, loadFactsForStats, updateStatsRow } from './stats.repository.js';
-import { COUNTERS, rollupDelta, sameStats, statsRowFor, type RollupDelta, type StatsRow } from './stats.rules.js';
+import { RollupSum, rollupDelta, sameStats, statsRowFor, type StatsRow } from './stats.rules.js';
 
 function withoutUpdatedAt(row: StatsRow & { updated_at?: string }): StatsRow {
   const { updated_at: _ignored, ...rest } = row;
@@ -81,25 +81,10 @@ export function setCaseStatsRetaliation(
  * tests). Only for rows whose case ids are new.
  */
 export async function insertStatsRowsInBulk(db: Queryable, rows: readonly StatsRow[], at: string, batch = 500): Promise<void> {
-  const cells = new Map<string, RollupDelta['cells'][number]>();
-  const durations = new Map<string, RollupDelta['durations'][number]>();
-  for (const row of rows) {
-    const delta = rollupDelta(null, row);
-    for (const entry of delta.cells) {
-      const id = JSON.stringify(entry.key);
-      const have = cells.get(id);
-      if (!have) cells.set(id, { key: entry.key, delta: { ...entry.delta } });
-      else for (const name of COUNTERS) have.delta[name] += entry.delta[name];
-    }
-    for (const entry of delta.durations) {
-      const id = JSON.stringify(entry.key);
-      const have = durations.get(id);
-      if (!have) durations.set(id, { ...entry });
-      else have.delta += entry.delta;
-    }
-  }
+  const sum = new RollupSum();
+  for (const row of rows) sum.add(row, 1);
   for (let i = 0; i < rows.length; i += batch) {
     await db.insertInto('case_stats').values(rows.slice(i, i + batch).map((row) => ({ ...row, updated_at: at }))).execute();
   }
-  await applyRollupDelta(db, { cells: [...cells.values()], durations: [...durations.values()] });
+  await applyRollupDelta(db, sum.delta());
 }

@@ -447,13 +447,15 @@ export interface CaseStatsTable {
   updated_at: string;
 }
 
-/** Exact sums of case_stats per received month, channel, category, anonymity and department ('' = unknown). */
+/**
+ * Exact sums of case_stats per received month, one dimension at a time ('all', 'channel',
+ * 'category' or 'department'; dim_value '' for 'all' and for an unknown department), and anonymity.
+ */
 export interface CaseStatsMonthlyTable {
   month: string;
-  channel_id: string;
-  category: string;
+  dimension: string;
+  dim_value: string;
   anonymity: string;
-  department: string;
   received: number;
   acknowledged: number;
   closed: number;
@@ -481,10 +483,19 @@ export interface CaseStatsMonthlyTable {
   hr_events_flagged: number;
 }
 
+/** Cases received per month for each pair of values of two dimensions (channel:category, channel:department, category:department). */
+export interface CaseStatsPairsTable {
+  month: string;
+  pair: string;
+  value_a: string;
+  value_b: string;
+  received: number;
+}
+
 /** Exact histograms of durations per received month, for all cases or one dimension value at a time. */
 export interface CaseStatsDurationsTable {
   month: string;
-  /** 'all', 'channel', 'category', 'anonymity' or 'department'. */
+  /** 'all', 'channel', 'category' or 'department'. */
   dimension: string;
   /** The dimension's value ('' for 'all'). */
   dim_value: string;
@@ -529,6 +540,7 @@ export interface Database {
   reporter_notify_addresses: ReporterNotifyAddressesTable;
   case_stats: CaseStatsTable;
   case_stats_monthly: CaseStatsMonthlyTable;
+  case_stats_pairs: CaseStatsPairsTable;
   case_stats_durations: CaseStatsDurationsTable;
 }
 

@@ -105,11 +105,21 @@ describe('statistics rows', () => {
     const before = statsRow({ received_month: '2025-02', department: 'Legal' });
     const after = { ...before, department: 'Sales', closed_at: '2025-03-01T00:00:00.000Z', close_days: 19, closing: 'out-of-scope' };
     const delta = rollupDelta(before, after);
-    expect(delta.cells.map((cell) => [cell.key.department, cell.delta.received, cell.delta.closed])).toEqual([
-      ['Legal', -1, 0],
-      ['Sales', 1, 1],
+    // The 'all', channel and category cells gain a closing; the department moves from Legal to Sales.
+    expect(delta.cells.map((cell) => [cell.key.dimension, cell.key.dim_value, cell.delta.received, cell.delta.closed])).toEqual([
+      ['all', '', 0, 1],
+      ['channel', 'general-id', 0, 1],
+      ['category', 'harassment', 0, 1],
+      ['department', 'Legal', -1, 0],
+      ['department', 'Sales', 1, 1],
     ]);
-    expect(rollupDelta(after, after)).toEqual({ cells: [], durations: [] });
+    expect(delta.pairs.map((pair) => [pair.key.pair, pair.key.value_b, pair.delta])).toEqual([
+      ['channel:department', 'Legal', -1],
+      ['category:department', 'Legal', -1],
+      ['channel:department', 'Sales', 1],
+      ['category:department', 'Sales', 1],
+    ]);
+    expect(rollupDelta(after, after)).toEqual({ cells: [], pairs: [], durations: [] });
     expect(countersOf(after).closing_out_of_scope).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { COUNTERS, rollupDelta, statsRowFor, type StatsRow } from '../../analytics/stats.rules.js';
+import { COUNTERS, RollupSum, statsRowFor, type StatsRow } from '../../analytics/stats.rules.js';
 import type { MigrationFactory } from './index.js';
 
 /**
@@ -8,7 +8,7 @@ import type { MigrationFactory } from './index.js';
  * in the same transaction as every change: counters per received month x channel x category x
  * anonymity x department, and duration histograms per month. Existing cases are backfilled.
  */
-export const analytics: MigrationFactory = () => ({
+export const analytics: MigrationFactory = ({ binary }) => ({
   async up(db: Kysely<any>) {
     await db.schema
       .createTable('case_stats')
@@ -47,13 +47,26 @@ export const analytics: MigrationFactory = () => ({
     let monthly = db.schema
       .createTable('case_stats_monthly')
       .addColumn('month', 'text', (c) => c.notNull())
-      .addColumn('channel_id', 'text', (c) => c.notNull())
-      .addColumn('category', 'text', (c) => c.notNull())
-      .addColumn('anonymity', 'text', (c) => c.notNull())
-      // '' when the department is not known (a primary key column cannot be null).
-      .addColumn('department', 'text', (c) => c.notNull());
+      // One dimension at a time: 'all', 'channel', 'category' or 'department'.
+      .addColumn('dimension', 'text', (c) => c.notNull())
+      // '' for 'all' and for an unknown department (a primary key column cannot be null).
+      .addColumn('dim_value', 'text', (c) => c.notNull())
+      .addColumn('anonymity', 'text', (c) => c.notNull());
     for (const name of COUNTERS) monthly = monthly.addColumn(name, 'integer', (c) => c.notNull().defaultTo(0));
-    await monthly.addPrimaryKeyConstraint('case_stats_monthly_pk', ['month', 'channel_id', 'category', 'anonymity', 'department']).execute();
+    // On SQLite the rollups are clustered on their key (WITHOUT ROWID): a range of months is one sequential read.
+    const clustered = binary === 'blob' ? sql`without rowid` : sql``;
+    await monthly.addPrimaryKeyConstraint('case_stats_monthly_pk', ['month', 'dimension', 'dim_value', 'anonymity']).modifyEnd(clustered).execute();
+
+    await db.schema
+      .createTable('case_stats_pairs')
+      .addColumn('month', 'text', (c) => c.notNull())
+      .addColumn('pair', 'text', (c) => c.notNull())
+      .addColumn('value_a', 'text', (c) => c.notNull())
+      .addColumn('value_b', 'text', (c) => c.notNull())
+      .addColumn('received', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('case_stats_pairs_pk', ['pair', 'month', 'value_a', 'value_b'])
+      .modifyEnd(clustered)
+      .execute();
 
     await db.schema
       .createTable('case_stats_durations')
@@ -64,6 +77,7 @@ export const analytics: MigrationFactory = () => ({
       .addColumn('bucket', 'integer', (c) => c.notNull())
       .addColumn('n', 'integer', (c) => c.notNull())
       .addPrimaryKeyConstraint('case_stats_durations_pk', ['measure', 'dimension', 'dim_value', 'month', 'bucket'])
+      .modifyEnd(clustered)
       .execute();
 
     await backfillCaseStats(db, new Date());
@@ -76,8 +90,7 @@ export const analytics: MigrationFactory = () => ({
 /** Statistics rows for the cases that exist before analytics arrive, and the rollups they sum to. */
 export async function backfillCaseStats(db: Kysely<any>, now: Date): Promise<void> {
   const at = now.toISOString();
-  const cells = new Map<string, Record<string, unknown>>();
-  const durations = new Map<string, Record<string, unknown>>();
+  const sum = new RollupSum();
   let after = '';
   for (;;) {
     const cases = await db
@@ -120,24 +133,18 @@ export async function backfillCaseStats(db: Kysely<any>, now: Date): Promise<voi
       return { ...row, replied_at: replied, returned_at: [visited, replied].filter((x): x is string => x !== null).sort()[0] ?? null };
     });
     await db.insertInto('case_stats').values(rows.map((row) => ({ ...row, updated_at: at }))).execute();
-    for (const row of rows) {
-      const delta = rollupDelta(null, row);
-      for (const { key, delta: counters } of delta.cells) {
-        const id = JSON.stringify(key);
-        const cell = cells.get(id) ?? { ...key, ...Object.fromEntries(COUNTERS.map((name) => [name, 0])) };
-        for (const name of COUNTERS) cell[name] = (cell[name] as number) + counters[name];
-        cells.set(id, cell);
-      }
-      for (const { key, delta: n } of delta.durations) {
-        const id = JSON.stringify(key);
-        const entry = durations.get(id) ?? { ...key, n: 0 };
-        entry.n = (entry.n as number) + n;
-        durations.set(id, entry);
-      }
-    }
+    for (const row of rows) sum.add(row, 1);
   }
-  const all = [...cells.values()];
-  for (let i = 0; i < all.length; i += 200) await db.insertInto('case_stats_monthly').values(all.slice(i, i + 200)).execute();
-  const hist = [...durations.values()];
-  for (let i = 0; i < hist.length; i += 500) await db.insertInto('case_stats_durations').values(hist.slice(i, i + 500)).execute();
+  await insertRollups(db, sum);
+}
+
+/** Writes summed rollups into empty rollup tables, in batches (the backfill; bulk loads). */
+export async function insertRollups(db: Kysely<any>, sum: RollupSum): Promise<void> {
+  const delta = sum.delta();
+  const cells = delta.cells.map((entry) => ({ ...entry.key, ...entry.delta }));
+  for (let i = 0; i < cells.length; i += 200) await db.insertInto('case_stats_monthly').values(cells.slice(i, i + 200)).execute();
+  const pairs = delta.pairs.map((entry) => ({ ...entry.key, received: entry.delta }));
+  for (let i = 0; i < pairs.length; i += 1_000) await db.insertInto('case_stats_pairs').values(pairs.slice(i, i + 1_000)).execute();
+  const durations = delta.durations.map((entry) => ({ ...entry.key, n: entry.delta }));
+  for (let i = 0; i < durations.length; i += 1_000) await db.insertInto('case_stats_durations').values(durations.slice(i, i + 1_000)).execute();
 }
