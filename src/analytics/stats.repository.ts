@@ -94,11 +94,9 @@ export async function listMonthlyTotals(db: Queryable): Promise<{ month: string;
 /** The marginal cells of the months (inclusive): every counter per month, dimension value and anonymity. */
 export async function listMarginalCells(db: Queryable, from: string, to: string) {
   const rows = await db.selectFrom('case_stats_monthly').selectAll().where('month', '>=', from).where('month', '<=', to).execute();
-  return rows.map((row) => {
-    const out = { ...row };
-    for (const name of COUNTERS) out[name] = Number(row[name]);
-    return out;
-  });
+  // PostgreSQL may answer integers as strings: make them numbers, in place.
+  if (rows.length > 0 && typeof rows[0]!.received !== 'number') for (const row of rows) for (const name of COUNTERS) row[name] = Number(row[name]);
+  return rows;
 }
 
 /** The joint counts of a pair of dimensions over the months (inclusive). */
