@@ -13,6 +13,7 @@ export type Route =
   | { page: 'admin'; section: AdminSection }
   | { page: 'account' }
   | { page: 'paused-clocks' }
+  | { page: 'analytics' }
   | { page: 'not-found' };
 
 export const ADMIN_SECTIONS = ['users', 'channels', 'questionnaires', 'clocks', 'ladder', 'portal'] as const;
@@ -25,6 +26,7 @@ export function parseLocation(pathname: string, search: string): Route {
   if (parts[0] === 'cases' && parts.length === 2) return { page: 'case', id: parts[1]! };
   if (parts[0] === 'account' && parts.length === 1) return { page: 'account' };
   if (parts[0] === 'paused-clocks' && parts.length === 1) return { page: 'paused-clocks' };
+  if (parts[0] === 'analytics' && parts.length === 1) return { page: 'analytics' };
   if (parts[0] === 'admin') {
     const section = (parts[1] ?? 'users') as AdminSection;
     if (parts.length <= 2 && ADMIN_SECTIONS.includes(section)) return { page: 'admin', section };

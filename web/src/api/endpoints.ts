@@ -4,6 +4,8 @@
  */
 import { queryString, request } from './client.js';
 import type {
+  Dashboard,
+  DashboardQuery,
   AttachmentUploadResult,
   AllegationBody,
   AssignBody,
@@ -115,4 +117,9 @@ export const clocks = {
   setHolidays: (slug: string, body: HolidaysBody) => request<ClockPolicies>('PUT', `${v1}/admin/channels/${enc(slug)}/holidays`, body),
   ladder: (slug: string) => request<Ladder>('GET', `${v1}/admin/channels/${enc(slug)}/ladder`),
   setLadder: (slug: string, body: LadderBody) => request<Ladder>('PUT', `${v1}/admin/channels/${enc(slug)}/ladder`, body),
+};
+
+export const analytics = {
+  dashboard: (query: DashboardQuery) => request<Dashboard>('GET', `${v1}/analytics/dashboard${queryString(query)}`),
+  boardReportUrl: (quarter: string) => `${v1}/analytics/board-report${queryString({ quarter })}`,
 };

@@ -5,6 +5,7 @@
  * `npm run typecheck` instead of failing in a browser.
  */
 import type { z } from 'zod';
+import type { Dashboard as DashboardSchema, DashboardQuery as DashboardQuerySchema, Figure as FigureSchema, FigureTable as FigureTableSchema } from '@server/analytics/analytics.schema.js';
 import type { AttachmentSummary as AttachmentSummarySchema, AttachmentUploadResult as AttachmentUploadResultSchema } from '@server/attachments/attachment.schema.js';
 import type {
   CaseDetail as CaseDetailSchema,
@@ -130,3 +131,8 @@ export type Ladder = z.infer<typeof LadderSchema>;
 export type LadderBody = z.input<typeof LadderBodySchema>;
 
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+export type Dashboard = z.infer<typeof DashboardSchema>;
+export type DashboardQuery = z.input<typeof DashboardQuerySchema>;
+export type AnalyticsFigure = z.infer<typeof FigureSchema>;
+export type AnalyticsTable = z.infer<typeof FigureTableSchema>;
