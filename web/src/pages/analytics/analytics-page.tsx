@@ -20,7 +20,7 @@ const percent = (share: number | null) => (share === null ? '—' : `${Math.roun
 
 function rowsOf(table: AnalyticsTable, k: number): ChartRow[] {
   return table.rows.map((row) => ({
-    label: row.key === '*rest' ? 'Other (each too small to show alone)' : row.label,
+    label: row.key === '*rest' ? 'Other' : row.label,
     value: row.count.value,
     text: figureText(row.count, k),
     extra: [percent(row.share)],
