@@ -21,6 +21,13 @@ export async function updateStatsRow(db: Queryable, row: StatsRow, at: string): 
  * starts at the delta), so a new report costs three statements in all.
  */
 export async function applyRollupDelta(db: Queryable, delta: RollupDelta): Promise<void> {
+  // A bulk load can hold more cells than one statement may bind: 500 rows at a time.
+  if (delta.cells.length > 500 || delta.pairs.length > 500 || delta.durations.length > 500) {
+    for (let i = 0; i < Math.max(delta.cells.length, delta.pairs.length, delta.durations.length); i += 500) {
+      await applyRollupDelta(db, { cells: delta.cells.slice(i, i + 500), pairs: delta.pairs.slice(i, i + 500), durations: delta.durations.slice(i, i + 500) });
+    }
+    return;
+  }
   if (delta.cells.length > 0) {
     await db
       .insertInto('case_stats_monthly')
