@@ -84,6 +84,10 @@ export async function computeDashboard(db: Queryable, config: Pick<Config, 'anal
 
   const filterDim = (Object.keys(filters) as Dim[])[0];
   const pairNames = filterDim ? DIMS.filter((dim) => dim !== filterDim).map((dim) => DIMS.filter((d) => d === dim || d === filterDim).join(':')) : [];
+  const range = { from: snapped.from, to: snapped.to };
+  // The distributions are read alongside the cells (in parallel on PostgreSQL's pool); shown only if the filter is answered.
+  const durations = Promise.all([distribution(db, 'ack_hours', range, filters, k), distribution(db, 'close_days', range, filters, k)]);
+  durations.catch(() => undefined);
   const [marginal, ...pairRows] = await Promise.all([listMarginalCells(db, snapped.from, snapped.to), ...pairNames.map((pair) => listPairCells(db, pair, snapped.from!, snapped.to!))]);
   const ctx = new FigureContext(marginal, new Map(pairNames.map((pair, i) => [pair, pairRows[i]!])), snapped.periods, k);
   const eligibleChannels = ctx.eligible('channel', {}).eligible;
@@ -103,14 +107,14 @@ export async function computeDashboard(db: Queryable, config: Pick<Config, 'anal
   const received = ctx.perPeriod(filters).reduce((a, b) => a + b, 0);
   if (received < k) return { ...base, received: countFigure(received, k), suppressed: 'too_few_cases' };
   const labels = { channels: new Map(channels.map((c) => [c.id, c.name])) };
-  const range = { from: snapped.from, to: snapped.to };
+  const [acknowledge, close] = await durations;
   return {
     ...base,
     received: countFigure(received, k),
     tables: tableSpecs(ctx, filters, labels).map((spec) => buildTable(ctx, spec, filters)),
     durations: {
-      acknowledge: await distribution(db, 'ack_hours', range, filters, k),
-      close: await distribution(db, 'close_days', range, filters, k),
+      acknowledge,
+      close,
     },
   };
 }

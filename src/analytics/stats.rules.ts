@@ -165,10 +165,21 @@ export interface DurationKey {
   bucket: number;
 }
 
+/**
+ * The histogram bucket of a duration: exact where medians and 90th percentiles of a handled case
+ * usually fall (hours within three days, days within 120 days), coarser beyond (whole days, whole
+ * weeks), so that a histogram stays a few hundred rows a month. A percentile reports its bucket's
+ * lower bound. The statistics row keeps the exact value.
+ */
+export function durationBucket(measure: DurationMeasure, value: number): number {
+  if (measure === 'ack_hours') return value < 72 ? value : value - (value % 24);
+  return value < 120 ? value : value - ((value - 120) % 7);
+}
+
 export function durationsOf(row: StatsRow): DurationKey[] {
   const values: [DurationMeasure, number | null][] = [
-    ['ack_hours', row.ack_hours],
-    ['close_days', row.closed_at ? row.close_days : null],
+    ['ack_hours', row.ack_hours === null ? null : durationBucket('ack_hours', row.ack_hours)],
+    ['close_days', row.closed_at && row.close_days !== null ? durationBucket('close_days', row.close_days) : null],
   ];
   const dims: [DurationDimension, string | null][] = [
     ['all', ''],

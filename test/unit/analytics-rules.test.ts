@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { caseOutcome, countersOf, rollupDelta, statsRowFor } from '../../src/analytics/stats.rules.js';
+import { caseOutcome, countersOf, durationBucket, rollupDelta, statsRowFor } from '../../src/analytics/stats.rules.js';
 import { histogramPercentile, periodsOf, snapRange, suppressCells } from '../../src/analytics/suppression.rules.js';
 import { statsRow } from '../support/analytics.js';
 
@@ -88,6 +88,11 @@ describe('cell suppression', () => {
 });
 
 describe('statistics rows', () => {
+  it('keeps durations exact where medians fall, coarser beyond', () => {
+    expect([0, 5, 71, 72, 95, 96, 340].map((h) => durationBucket('ack_hours', h))).toEqual([0, 5, 71, 72, 72, 96, 336]);
+    expect([0, 42, 119, 120, 126, 127, 400].map((d) => durationBucket('close_days', d))).toEqual([0, 42, 119, 120, 120, 127, 400]);
+  });
+
   it('takes the most serious finding as the outcome', () => {
     expect(caseOutcome(['not-substantiated', 'partly-substantiated', null])).toBe('partly-substantiated');
     expect(caseOutcome(['inconclusive', 'not-substantiated'])).toBe('inconclusive');
