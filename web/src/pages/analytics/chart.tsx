@@ -50,7 +50,10 @@ function referencePlugin(lines: ReferenceLine[], horizontal: boolean): Plugin<'b
           ctx.lineTo(chartArea.right, at);
         }
         ctx.stroke();
-        ctx.fillText(line.label, horizontal ? at + 4 : chartArea.left + 4, horizontal ? chartArea.top + 12 : at - 4);
+        // The label sits beside the line, on whichever side has room for it.
+        const width = ctx.measureText(line.label).width;
+        const x = horizontal ? (at + 4 + width <= chartArea.right ? at + 4 : Math.max(chartArea.left, at - 4 - width)) : chartArea.left + 4;
+        ctx.fillText(line.label, x, horizontal ? chartArea.top + 12 : at - 4);
       }
       ctx.restore();
     },
