@@ -20,8 +20,8 @@ const BENCHES: { name: string; run: () => Promise<Figure[]> }[] = [
   { name: 'audit', run: () => runAuditVerifyBench() },
 ];
 
-/** Benches that print their own figures (portal pages, escrow lodging), run as they are run alone. */
-const STANDALONE = ['portal.ts', 'escrow.ts'];
+/** Benches that print their own figures (portal pages, escrow lodging, the analytics dashboard), run as they are run alone. */
+const STANDALONE = ['portal.ts', 'escrow.ts', 'analytics.ts'];
 
 const figures: Figure[] = [];
 const broken: string[] = [];

@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { z } from 'zod';
+import { analyticsRoutes } from './analytics/analytics.routes.js';
 import { attachmentRoutes, multipartOptions } from './attachments/attachment.routes.js';
 import { caseRoutes } from './cases/case.routes.js';
 import { partyRoutes } from './cases/party.routes.js';
@@ -37,7 +38,7 @@ import { authenticateReporter } from './reporter/reporter.service.js';
 import { reporterRoutes } from './reporter/reporter.routes.js';
 import { CANDOR_VERSION } from './version.js';
 
-export const API_ROUTES: readonly AnyRoute[] = [...intakeRoutes, ...reporterRoutes, ...identityRoutes, ...adminRoutes, ...caseRoutes, ...questionnaireRoutes, ...attachmentRoutes, ...channelRoutes, ...clockRoutes, ...notificationRoutes, ...escrowRoutes, ...directoryRoutes, ...apiTokenRoutes, ...partyRoutes, ...conflictRoutes, ...protectionRoutes, ...recordsRoutes];
+export const API_ROUTES: readonly AnyRoute[] = [...intakeRoutes, ...reporterRoutes, ...identityRoutes, ...adminRoutes, ...caseRoutes, ...questionnaireRoutes, ...attachmentRoutes, ...channelRoutes, ...clockRoutes, ...notificationRoutes, ...escrowRoutes, ...directoryRoutes, ...apiTokenRoutes, ...partyRoutes, ...conflictRoutes, ...protectionRoutes, ...recordsRoutes, ...analyticsRoutes];
 
 /** Nothing from anywhere but Candor itself: no third-party fonts, scripts, images or frames. */
 const CONTENT_SECURITY_POLICY = [

@@ -7,6 +7,7 @@
  * the clock row is written only if it is still as it was read (cycle, state, next check), and
  * each rung a case climbs is a row keyed by (case, rung).
  */
+import { refreshCaseStats } from '../analytics/stats.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { inTransaction, type AppContext } from '../kernel/context.js';
 import type { Tx } from '../kernel/database.js';
@@ -138,7 +139,9 @@ export async function handleDueClock(ctx: AppContext, caseId: string, kind: Cloc
       userIds: holders,
       occasion: `breach:${caseId}:${kind}:${clock.cycle}`,
     });
-    return { kind: 'breached', escalated: await escalate(tx, ctx, caseRow, clock, now) };
+    const escalated = await escalate(tx, ctx, caseRow, clock, now);
+    await refreshCaseStats(tx, caseId, now);
+    return { kind: 'breached', escalated };
   });
 }
 

@@ -3,6 +3,7 @@
  * call `recordCaseEvent` inside the transaction of every change, so clocks start, stop and reset
  * with what they wait for; the inbox order (next_deadline_at) follows the nearest outstanding clock.
  */
+import { refreshCaseStats } from '../analytics/stats.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { findActiveGrants } from '../cases/case.repository.js';
 import type { StaffPrincipal } from '../identity/identity.service.js';
@@ -47,6 +48,8 @@ export type CaseEvent =
   | { kind: 'findings' }
   | { kind: 'closed' }
   | { kind: 'reopened' };
+
+const STATS_EVENTS = new Set<CaseEvent['kind']>(['acknowledged', 'closed', 'reopened', 'investigation-started', 'findings']);
 
 export class ClockNotFound extends DomainError {
   constructor() {
@@ -106,6 +109,8 @@ export async function recordCaseEvent(tx: Tx, ctx: AppContext, caseId: string, a
   const timing = await loadClockTiming(tx, ctx.config, row.channel_id, row.category);
   const after = applyClockEvent(before, { kind: event.kind }, at, timing);
   await writeClocks(tx, caseId, before, after, at.toISOString(), row.next_deadline_at);
+  // The statistics row follows every step that changes a figure (intake writes its own, cheaply).
+  if (STATS_EVENTS.has(event.kind)) await refreshCaseStats(tx, caseId, at);
   if (event.kind === 'acknowledged' || event.kind === 'feedback' || event.kind === 'closed') {
     await queueReporterNotice(tx, ctx, caseId, at, `${event.kind}:${at.toISOString()}`);
   }

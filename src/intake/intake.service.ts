@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { recordCaseReceived } from '../analytics/stats.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { insertCase, insertCaseAccess } from '../cases/case.repository.js';
 import { sealIdentity, sealReport } from '../cases/case.content.js';
@@ -147,6 +148,7 @@ export async function submitReport(ctx: AppContext, report: SubmitReport, option
     );
     await startCaseClocks(tx, caseId, { receivedAt, acknowledgeBy, feedbackBy, nextDeadlineAt: deadline, timing });
     await recordIntakeParties(tx, ctx, caseId, caseKey, people, receivedAt);
+    await recordCaseReceived(tx, { caseId, channelId: channel.id, category: report.category, anonymity: report.anonymity, receivedAt: received });
     if (report.notifyEmail) await rememberNotifyAddress(tx, ctx, caseId, report.notifyEmail, receivedAt);
     await options.alsoInTransaction?.(tx);
     await recordAudit(tx, ctx.dialect, receivedAt, {

@@ -68,6 +68,11 @@ export interface Config {
     backupPublicKey: { base64: string } | { file: string };
     auditHeadMailTo: string | null;
   };
+  /**
+   * Leadership analytics: k, the smallest number of cases a published figure may rest on (5 or
+   * more), and the published benchmark drawn as a reference line (see docs/analytics.md).
+   */
+  analytics: { k: number; benchmark: { closeDays: number | null; source: string; year: number | null } };
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (used in memory for throttling only). */
   trustProxy: boolean;
   logLevel: string;
@@ -154,8 +159,27 @@ const EnvSchema = z.object({
     .refine((value) => !value || Buffer.from(value, 'base64').length === 32, 'must be a 32-byte X25519 public key in base64 (candor backup keygen prints one)'),
   CANDOR_BACKUP_PUBLIC_KEY_FILE: z.string().optional(),
   CANDOR_AUDIT_HEAD_MAIL_TO: z.union([z.literal(''), z.email()]).optional(),
+  CANDOR_ANALYTICS_K: intFromEnv(5).pipe(z.number().min(5, 'must be at least 5: small cells can only be made larger').max(1000)),
+  CANDOR_BENCHMARK_CLOSE_DAYS: z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? null : Number(value)))
+    .refine((value) => value === null || (Number.isFinite(value) && value > 0 && value < 10_000), 'must be a number of days'),
+  CANDOR_BENCHMARK_SOURCE: z.string().max(300).optional(),
+  CANDOR_BENCHMARK_YEAR: z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? null : Number(value)))
+    .refine((value) => value === null || (Number.isInteger(value) && value >= 1990 && value <= 2100), 'must be a year'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+
+/**
+ * The benchmark the dashboard compares time to close with. No figure is shipped: we could not
+ * verify the report's number from a source we can cite, so the line appears once an operator
+ * sets CANDOR_BENCHMARK_CLOSE_DAYS (and the year) from their own copy of the report.
+ */
+export const DEFAULT_BENCHMARK_SOURCE = 'NAVEX Risk & Compliance Hotline & Incident Management Benchmark Report (median case closure time, days)';
 
 export class ConfigError extends Error {}
 
@@ -247,6 +271,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       auditHeadMailTo: e.CANDOR_AUDIT_HEAD_MAIL_TO ? e.CANDOR_AUDIT_HEAD_MAIL_TO : null,
     },
     trustProxy: e.CANDOR_TRUST_PROXY === 'true',
+    analytics: {
+      k: e.CANDOR_ANALYTICS_K,
+      benchmark: {
+        closeDays: e.CANDOR_BENCHMARK_CLOSE_DAYS,
+        source: e.CANDOR_BENCHMARK_SOURCE?.trim() || DEFAULT_BENCHMARK_SOURCE,
+        year: e.CANDOR_BENCHMARK_YEAR,
+      },
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -543,6 +543,106 @@ export interface CaseDisposalsTable {
   disposed_at: string;
 }
 
+/**
+ * Non-identifying statistics of one case (see docs/analytics.md). No foreign key to `cases`: the
+ * row outlives the case's content and keys when they are crypto-shredded.
+ */
+export interface CaseStatsTable {
+  case_id: string;
+  channel_id: string;
+  category: string;
+  anonymity: string;
+  /** The department of the first subject found in the directory; null while unknown. */
+  department: string | null;
+  received_at: string;
+  /** YYYY-MM (UTC) of received_at. */
+  received_month: string;
+  acknowledged_at: string | null;
+  /** Whole hours from receipt to acknowledgement. */
+  ack_hours: number | null;
+  closed_at: string | null;
+  /** Whole days from receipt to the (latest) closing. */
+  close_days: number | null;
+  closing: string | null;
+  /** The most serious finding on any allegation when the case closed. */
+  outcome: string | null;
+  /** Coarse action taken after findings, when recorded (reserved for due process). */
+  action: string | null;
+  ack_breached: number;
+  feedback_breached: number;
+  investigation_breached: number;
+  /** The highest rung of the escalation ladder reached (0: never escalated). */
+  escalation_rung: number;
+  appealed: number;
+  /** First time the reporter came back with the receipt; null if never. */
+  returned_at: string | null;
+  /** First time the reporter answered (sent a message) after the report. */
+  replied_at: string | null;
+  retaliation_reviews: number;
+  retaliation_upheld: number;
+  retaliation_cleared: number;
+  hr_events_flagged: number;
+  updated_at: string;
+}
+
+/**
+ * Exact sums of case_stats per received month, one dimension at a time ('all', 'channel',
+ * 'category' or 'department'; dim_value '' for 'all' and for an unknown department), and anonymity.
+ */
+export interface CaseStatsMonthlyTable {
+  month: string;
+  dimension: string;
+  dim_value: string;
+  anonymity: string;
+  received: number;
+  acknowledged: number;
+  closed: number;
+  ack_breached: number;
+  feedback_breached: number;
+  investigation_breached: number;
+  rung_1: number;
+  rung_2: number;
+  rung_3: number;
+  rung_4_plus: number;
+  closing_findings_issued: number;
+  closing_out_of_scope: number;
+  closing_referred_elsewhere: number;
+  closing_appeal_dismissed: number;
+  outcome_substantiated: number;
+  outcome_partly_substantiated: number;
+  outcome_not_substantiated: number;
+  outcome_inconclusive: number;
+  appealed: number;
+  returned: number;
+  replied: number;
+  retaliation_reviews: number;
+  retaliation_upheld: number;
+  retaliation_cleared: number;
+  hr_events_flagged: number;
+}
+
+/** Cases received per month for each pair of values of two dimensions (channel:category, channel:department, category:department). */
+export interface CaseStatsPairsTable {
+  month: string;
+  pair: string;
+  value_a: string;
+  value_b: string;
+  received: number;
+}
+
+/** Exact histograms of durations per received month, for all cases or one dimension value at a time. */
+export interface CaseStatsDurationsTable {
+  month: string;
+  /** 'all', 'channel', 'category' or 'department'. */
+  dimension: string;
+  /** The dimension's value ('' for 'all'). */
+  dim_value: string;
+  /** 'ack_hours' or 'close_days'. */
+  measure: string;
+  bucket: number;
+  n: number;
+}
+
 export interface Database {
   directory_employees: DirectoryEmployeesTable;
   staff_conflicts: StaffConflictsTable;
@@ -587,6 +687,10 @@ export interface Database {
   jobs: JobsTable;
   mail_outbox: MailOutboxTable;
   reporter_notify_addresses: ReporterNotifyAddressesTable;
+  case_stats: CaseStatsTable;
+  case_stats_monthly: CaseStatsMonthlyTable;
+  case_stats_pairs: CaseStatsPairsTable;
+  case_stats_durations: CaseStatsDurationsTable;
 }
 
 export type { Generated };

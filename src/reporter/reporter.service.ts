@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { listCaseAttachments } from '../attachments/attachment.service.js';
+import { markReporterReplied, markReporterReturned } from '../analytics/stats.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { addCalendarDays } from '../clocks/clock.rules.js';
 import { reporterMilestones } from '../clocks/clock.service.js';
@@ -49,6 +50,7 @@ async function openWithReceipt(ctx: AppContext, receiptInput: string) {
   const { row, caseKey } = found;
   return inTransaction(ctx, async (tx) => {
     const session = await startSession(ctx, tx, 'reporter', row.id, caseKey);
+    await markReporterReturned(tx, row.id, ctx.clock.now());
     await recordAudit(tx, ctx.dialect, ctx.clock.now(), { actor: { type: 'reporter', caseId: row.id }, action: 'reporter.sign_in' });
     return session;
   });
@@ -116,6 +118,7 @@ export async function postReporterMessage(
       created_at: at,
     });
     await touchCase(tx, caseId, at);
+    await markReporterReplied(tx, caseId, new Date(at));
     await alsoInTransaction?.(tx, id);
     await recordAudit(tx, ctx.dialect, new Date(at), { actor: { type: 'reporter', caseId }, action: 'reporter.message.create', targetId: id, details: { sha256: evidenceSha256(body) } });
   });

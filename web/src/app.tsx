@@ -16,6 +16,8 @@ import { SessionContext, useSession as useContextSession, type Session } from '.
 
 // Administration and the account page are loaded when first opened: the inbox does not wait for them.
 const AdminPage = lazy(() => import('./pages/admin/admin-page.js').then((module) => ({ default: module.AdminPage })));
+// The dashboard carries the charting library: loaded only by those who open it.
+const AnalyticsPage = lazy(() => import('./pages/analytics/analytics-page.js').then((module) => ({ default: module.AnalyticsPage })));
 const AccountPage = lazy(() => import('./pages/account.js').then((module) => ({ default: module.AccountPage })));
 
 type SessionState = { kind: 'checking' } | { kind: 'signed-out'; reason?: string } | { kind: 'signed-in'; me: StaffMe };
@@ -107,9 +109,13 @@ function Shell() {
 }
 
 function RoutePage({ route }: { route: Route }) {
+  const { me } = useContextSession();
   switch (route.page) {
     case 'inbox':
-      return <InboxPage search={route.search} />;
+      // An analyst never sees a case: their console opens on the dashboard.
+      return me.role === 'analyst' ? <AnalyticsPage /> : <InboxPage search={route.search} />;
+    case 'analytics':
+      return <AnalyticsPage />;
     case 'case':
       return <CasePage key={route.id} id={route.id} />;
     case 'admin':
@@ -145,11 +151,20 @@ function TopBar({ route }: { route: Route }) {
         </Link>
         <nav aria-label="Console">
           <ul className="nav">
-            <li>
-              <Link to="/" aria-current={route.page === 'inbox' || route.page === 'case' ? 'page' : undefined}>
-                Cases
-              </Link>
-            </li>
+            {me.role !== 'analyst' && (
+              <li>
+                <Link to="/" aria-current={route.page === 'inbox' || route.page === 'case' ? 'page' : undefined}>
+                  Cases
+                </Link>
+              </li>
+            )}
+            {(me.role === 'analyst' || me.role === 'oversight') && (
+              <li>
+                <Link to="/analytics" aria-current={route.page === 'analytics' || (me.role === 'analyst' && route.page === 'inbox') ? 'page' : undefined}>
+                  Dashboard
+                </Link>
+              </li>
+            )}
             {me.role === 'oversight' && (
               <li>
                 <Link to="/paused-clocks" aria-current={route.page === 'paused-clocks' ? 'page' : undefined}>

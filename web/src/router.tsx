@@ -15,6 +15,7 @@ export type Route =
   | { page: 'paused-clocks' }
   | { page: 'retaliation-reviews' }
   | { page: 'audit'; search: URLSearchParams }
+  | { page: 'analytics' }
   | { page: 'not-found' };
 
 export const ADMIN_SECTIONS = ['users', 'channels', 'questionnaires', 'clocks', 'ladder', 'portal'] as const;
@@ -29,6 +30,7 @@ export function parseLocation(pathname: string, search: string): Route {
   if (parts[0] === 'paused-clocks' && parts.length === 1) return { page: 'paused-clocks' };
   if (parts[0] === 'retaliation-reviews' && parts.length === 1) return { page: 'retaliation-reviews' };
   if (parts[0] === 'audit' && parts.length === 1) return { page: 'audit', search: new URLSearchParams(search) };
+  if (parts[0] === 'analytics' && parts.length === 1) return { page: 'analytics' };
   if (parts[0] === 'admin') {
     const section = (parts[1] ?? 'users') as AdminSection;
     if (parts.length <= 2 && ADMIN_SECTIONS.includes(section)) return { page: 'admin', section };

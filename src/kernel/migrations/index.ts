@@ -10,6 +10,7 @@ import { staffAuth } from './0007-staff-auth.js';
 import { inboxStatus } from './0008-inbox-status.js';
 import { conflictsAndProtection } from './0009-conflicts-protection.js';
 import { records } from './0010-records.js';
+import { analytics } from './0011-analytics.js';
 
 /** Column types that differ between the two databases; everything else is portable SQL. */
 export interface ColumnTypes {
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, MigrationFactory> = {
   '0008-inbox-status': inboxStatus,
   '0009-conflicts-protection': conflictsAndProtection,
   '0010-records': records,
+  '0011-analytics': analytics,
 };
 
 class CandorMigrations implements MigrationProvider {

@@ -4,6 +4,8 @@
  */
 import { queryString, request } from './client.js';
 import type {
+  Dashboard,
+  DashboardQuery,
   AttachmentUploadResult,
   AllegationBody,
   AssignBody,
@@ -148,4 +150,9 @@ export const records = {
   requestExport: (id: string, purpose: string) => request<CaseExport>('POST', `${v1}/cases/${enc(id)}/exports`, { purpose }),
   decideExport: (exportId: string, decision: 'approve' | 'refuse') => request<CaseExport>('POST', `${v1}/exports/${enc(exportId)}/${decision}`),
   bundleUrl: (exportId: string) => `${v1}/exports/${enc(exportId)}/bundle`,
+};
+
+export const analytics = {
+  dashboard: (query: DashboardQuery) => request<Dashboard>('GET', `${v1}/analytics/dashboard${queryString(query)}`),
+  boardReportUrl: (quarter: string) => `${v1}/analytics/board-report${queryString({ quarter })}`,
 };

@@ -5,6 +5,7 @@
  * `npm run typecheck` instead of failing in a browser.
  */
 import type { z } from 'zod';
+import type { Dashboard as DashboardSchema, DashboardQuery as DashboardQuerySchema, Figure as FigureSchema, FigureTable as FigureTableSchema } from '@server/analytics/analytics.schema.js';
 import type { AttachmentSummary as AttachmentSummarySchema, AttachmentUploadResult as AttachmentUploadResultSchema } from '@server/attachments/attachment.schema.js';
 import type {
   CaseDetail as CaseDetailSchema,
@@ -162,3 +163,7 @@ export type AuditTrail = z.infer<typeof AuditTrailSchema>;
 export type AuditTrailQuery = Partial<z.output<typeof AuditTrailQuerySchema>>;
 export type CaseExport = z.infer<typeof CaseExportSchema>;
 export type CaseRecords = z.infer<typeof CaseRecordsSchema>;
+export type Dashboard = z.infer<typeof DashboardSchema>;
+export type DashboardQuery = z.input<typeof DashboardQuerySchema>;
+export type AnalyticsFigure = z.infer<typeof FigureSchema>;
+export type AnalyticsTable = z.infer<typeof FigureTableSchema>;
