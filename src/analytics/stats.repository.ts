@@ -59,10 +59,11 @@ export async function applyRollupDelta(db: Queryable, delta: RollupDelta): Promi
 export async function loadFactsForStats(db: Queryable, caseId: string) {
   const row = await db
     .selectFrom('cases')
-    .select(['id', 'channel_id', 'category', 'anonymity', 'received_at', 'acknowledged_at', 'closed_at', 'closing', 'reopened_at'])
+    .select(['id', 'channel_id', 'category', 'anonymity', 'received_at', 'acknowledged_at', 'closed_at', 'closing', 'reopened_at', 'kind'])
     .where('id', '=', caseId)
     .executeTakeFirst();
-  if (!row) return undefined;
+  // A retaliation review is a case oversight works, not a report: it is counted on the report it protects.
+  if (!row || (row.kind ?? 'report') !== 'report') return undefined;
   const [findings, clocks, rung] = await Promise.all([
     db.selectFrom('case_allegations').select('finding').where('case_id', '=', caseId).execute(),
     db.selectFrom('case_clocks').select('kind').where('case_id', '=', caseId).where('breached_at', 'is not', null).execute(),

@@ -23,13 +23,14 @@ async function save(db: Queryable, before: StatsRow | null, after: StatsRow, at:
 /** A new report: one row and one rollup cell, nothing read (intake stays cheap). */
 export async function recordCaseReceived(
   db: Queryable,
-  input: { caseId: string; channelId: string; category: string; anonymity: string; receivedAt: string },
+  input: { caseId: string; channelId: string; category: string; anonymity: string; receivedAt: string; department: string | null },
 ): Promise<void> {
+  const { department, ...facts } = input;
   const row = statsRowFor(
-    { ...input, acknowledgedAt: null, closedAt: null, closing: null, reopenedAt: null, findings: [], breachedClocks: [], highestRung: 0 },
+    { ...facts, acknowledgedAt: null, closedAt: null, closing: null, reopenedAt: null, findings: [], breachedClocks: [], highestRung: 0 },
     null,
   );
-  await save(db, null, row, input.receivedAt);
+  await save(db, null, { ...row, department }, input.receivedAt);
 }
 
 /** Recomputes a case's row from its metadata (after a lifecycle step, a breach, an escalation). */
@@ -53,27 +54,17 @@ export function markReporterReplied(db: Queryable, caseId: string, at: Date): Pr
 }
 
 /**
- * Sets the department a case is counted under (that of its subject, once the directory knows it).
- * For the directory and conflict routing to call; null clears it.
+ * A retaliation review opened on an HR event (which is then flagged), or decided: counted on the
+ * statistics row of the report whose protected person it concerns.
  */
-export function setCaseStatsDepartment(db: Queryable, caseId: string, department: string | null, at: Date): Promise<void> {
-  return refreshCaseStats(db, caseId, at, (row) => ({ ...row, department }));
-}
-
-/** Retaliation figures of a case (reviews opened, upheld, cleared; HR events flagged), for the protection domain to call. */
-export function setCaseStatsRetaliation(
-  db: Queryable,
-  caseId: string,
-  figures: { reviews: number; upheld: number; cleared: number; hrEventsFlagged: number },
-  at: Date,
-): Promise<void> {
-  return refreshCaseStats(db, caseId, at, (row) => ({
-    ...row,
-    retaliation_reviews: figures.reviews,
-    retaliation_upheld: figures.upheld,
-    retaliation_cleared: figures.cleared,
-    hr_events_flagged: figures.hrEventsFlagged,
-  }));
+export function countRetaliationReview(db: Queryable, caseId: string, step: { opened: true } | { decided: 'cleared' | 'upheld' }, at: Date): Promise<void> {
+  return refreshCaseStats(db, caseId, at, (row) =>
+    'opened' in step
+      ? { ...row, retaliation_reviews: row.retaliation_reviews + 1, hr_events_flagged: row.hr_events_flagged + 1 }
+      : step.decided === 'upheld'
+        ? { ...row, retaliation_upheld: row.retaliation_upheld + 1 }
+        : { ...row, retaliation_cleared: row.retaliation_cleared + 1 },
+  );
 }
 
 /**

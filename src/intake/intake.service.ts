@@ -148,7 +148,7 @@ export async function submitReport(ctx: AppContext, report: SubmitReport, option
     );
     await startCaseClocks(tx, caseId, { receivedAt, acknowledgeBy, feedbackBy, nextDeadlineAt: deadline, timing });
     await recordIntakeParties(tx, ctx, caseId, caseKey, people, receivedAt);
-    await recordCaseReceived(tx, { caseId, channelId: channel.id, category: report.category, anonymity: report.anonymity, receivedAt: received });
+    await recordCaseReceived(tx, { caseId, channelId: channel.id, category: report.category, anonymity: report.anonymity, receivedAt: received, department: routing.subjectDepartment });
     if (report.notifyEmail) await rememberNotifyAddress(tx, ctx, caseId, report.notifyEmail, receivedAt);
     await options.alsoInTransaction?.(tx);
     await recordAudit(tx, ctx.dialect, receivedAt, {

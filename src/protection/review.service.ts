@@ -6,10 +6,11 @@
  * is shown only to someone who can also read the linked case. The HR event stays flagged until
  * oversight clears or upholds it, with reasons.
  */
+import { countRetaliationReview } from '../analytics/stats.service.js';
 import { randomUUID } from 'node:crypto';
 import { recordAudit } from '../audit/audit.service.js';
 import { findActiveGrants, insertCase, insertCaseAccess } from '../cases/case.repository.js';
-import { sealCaseText, sealReport } from '../cases/case.content.js';
+import { openReport, sealCaseText, sealReport } from '../cases/case.content.js';
 import { insertTransition, moveCase, updateCase, updateInboxDeadline } from '../cases/lifecycle.repository.js';
 import { findChannelBySlug, listChannels } from '../channels/channel.repository.js';
 import { nextDeadline } from '../clocks/clock.rules.js';
@@ -116,6 +117,8 @@ export async function openReview(
     })),
   );
   await startCaseClocks(tx, caseId, { receivedAt: at, acknowledgeBy: prepared.acknowledgeBy, feedbackBy: prepared.feedbackBy, nextDeadlineAt: deadline, timing: prepared.timing });
+  // Counted once, on the first report whose protected person this is (the figures count reviews, not links).
+  if (links[0]) await countRetaliationReview(tx, links[0].caseId, { opened: true }, at);
   await recordAudit(tx, ctx.dialect, at, { actor: { type: 'system', id: 'retaliation-watch' }, action: 'review.open', caseId, targetId: event.hrEventId, details: { type: event.type, recipients: prepared.recipients.length } });
   return caseId;
 }
@@ -147,7 +150,7 @@ export async function decideReview(ctx: AppContext, principal: StaffPrincipal, c
     const row = await tx
       .selectFrom('cases')
       .innerJoin('case_access', 'case_access.case_id', 'cases.id')
-      .select(['cases.id', 'cases.status', 'cases.kind', 'case_access.wrapped_key'])
+      .select(['cases.id', 'cases.status', 'cases.kind', 'cases.report_sealed', 'case_access.wrapped_key'])
       .where('cases.id', '=', caseId)
       .where('case_access.user_id', '=', principal.userId)
       .where('case_access.active', '=', 1)
@@ -162,6 +165,8 @@ export async function decideReview(ctx: AppContext, principal: StaffPrincipal, c
     await updateCase(tx, caseId, { next_deadline_at: NO_DEADLINE });
     await updateInboxDeadline(tx, caseId, NO_DEADLINE);
     await recordCaseEvent(tx, ctx, caseId, at, { kind: 'closed' });
+    const [protectedReport] = openReport(caseKey, caseId, row.report_sealed).review?.links ?? [];
+    if (protectedReport) await countRetaliationReview(tx, protectedReport.caseId, { decided: input.outcome }, at);
     await recordAudit(tx, ctx.dialect, at, { actor: { type: 'staff', id: principal.userId }, action: 'review.decide', caseId, targetId: event.id, details: { outcome: input.outcome } });
     return { id: caseId, hrEventId: event.id, outcome: input.outcome, decidedAt: when };
   });

@@ -4,7 +4,7 @@
  * A backup is consistent: SQLite through its online backup API (a page-level copy that other
  * connections may keep writing during), PostgreSQL as a logical dump of every table read in one
  * REPEATABLE READ transaction through the database connection. It carries the sealed attachment
- * files and the installation's key files (escrow, notification address, signing key), and the
+ * files and the installation's key files (escrow, notification address, signing key, protection key), and the
  * whole of it is sealed to the backup public key: only the holder of the backup private key can
  * restore it (see docs/records.md#backup-and-restore).
  */
@@ -50,6 +50,7 @@ export class BackupRefused extends DomainError {
 function secretFiles(config: Config): Record<string, string> {
   const files: Record<string, string> = { 'escrow.key': config.escrow.keyFile, 'signing.key': config.records.signingKeyFile };
   if ('file' in config.mail.notifyKey) files['notify-address.key'] = config.mail.notifyKey.file;
+  if ('file' in config.protection.key) files['protection.key'] = config.protection.key.file;
   return files;
 }
 

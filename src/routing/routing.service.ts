@@ -21,6 +21,8 @@ export async function listStaffCandidates(db: Queryable): Promise<StaffCandidate
 
 export interface RoutingFacts {
   plan: ExclusionPlan;
+  /** The department of the report's subjects, when the directory knows them and they share one (for the statistics). */
+  subjectDepartment: string | null;
   directory: DirectoryEntry[];
   staff: StaffCandidate[];
 }
@@ -41,5 +43,7 @@ export async function planReportExclusions(db: Queryable, people: { subjects: re
   ]);
   for (const row of chainRows) managerOf.set(row.id, row.manager_id);
   const plan = planExclusions({ subjects: people.subjects, mustNotSee: people.mustNotSee, directory, chainDepth, managerOf, staff, conflicts });
-  return { plan, directory, staff };
+  const departments = new Set(starts.map((id) => directory.find((entry) => entry.id === id)?.department ?? null));
+  const [department] = departments;
+  return { plan, directory, staff, subjectDepartment: departments.size === 1 ? (department ?? null) : null };
 }

@@ -166,6 +166,12 @@ describe.each(DIALECTS)('conflicts, retaliation watch and due process: the story
     expect([after.status, after.caseStatus]).toEqual(['upheld', 'closed']);
     expect((await hana.get('/api/v1/oversight/retaliation-reviews')).body.error.code).toBe('oversight_only');
 
+    // The statistics count the report under its subject's department, and the review on the report
+    // it protects; the review is no report of its own.
+    const stats = await app.ctx.db.selectFrom('case_stats').selectAll().where('case_id', 'in', [caseId, review.caseId]).execute();
+    expect(stats.map((row) => row.case_id)).toEqual([caseId]);
+    expect(stats[0]).toMatchObject({ department: 'Sales', retaliation_reviews: 1, hr_events_flagged: 1, retaliation_upheld: 1, retaliation_cleared: 0 });
+
     // Tokens reach only the HR endpoints; staff sessions cannot use them.
     expect((await hr('GET', '/api/v1/cases')).status).toBe(401);
     expect((await olga.post('/api/v1/hr-events/check', { employeeId: 'E205', type: 'termination' })).status).toBe(401);

@@ -92,6 +92,7 @@ describe.each(DIALECTS)('retention and crypto-shredding (%s)', (dialect) => {
     const marker = `ZQX${dialect.toUpperCase()}SHRED`;
     const { caseId, receipt, ref } = await closedCase(marker);
     const sealed = await app.ctx.db.selectFrom('cases').select(['report_sealed', 'identity_sealed', 'reporter_wrapped_key']).where('id', '=', caseId).executeTakeFirstOrThrow();
+    const statsBefore = await app.ctx.db.selectFrom('case_stats').selectAll().where('case_id', '=', caseId).executeTakeFirstOrThrow();
     const grants = await app.ctx.db.selectFrom('case_access').select('wrapped_key').where('case_id', '=', caseId).execute();
     const files = await app.ctx.db.selectFrom('case_attachments').select('storage_name').where('case_id', '=', caseId).execute();
     expect(grants.length).toBeGreaterThanOrEqual(2); // the handler and oversight (standby or active)
@@ -132,7 +133,8 @@ describe.each(DIALECTS)('retention and crypto-shredding (%s)', (dialect) => {
     expect(JSON.parse(entry.details)).toMatchObject({ reason: 'retention', attachmentFiles: 1 });
     expect(JSON.parse(entry.details).wrappedKeysDestroyed).toBe(grants.length + 1);
     expect((await verifyAuditChain(app.ctx.db)).ok).toBe(true);
-    // TODO(issue 8): once case_stats exists, assert its row for caseId survives.
+    // The non-identifying statistics row outlives the case, so the figures keep their history.
+    expect(await app.ctx.db.selectFrom('case_stats').selectAll().where('case_id', '=', caseId).executeTakeFirst()).toEqual(statsBefore);
   });
 
   it('keeps a case under legal hold past its retention, and shreds it once the hold is lifted (both audited)', async () => {
