@@ -29,6 +29,11 @@ export interface RoutingFacts {
 
 /** Who a report's subjects and "must not see" names exclude, with `chainDepth` levels of management. */
 export async function planReportExclusions(db: Queryable, people: { subjects: readonly NamedPerson[]; mustNotSee: readonly NamedPerson[] }, chainDepth: number): Promise<RoutingFacts> {
+  if (people.subjects.length === 0 && people.mustNotSee.length === 0) {
+    // A report that names nobody excludes nobody: nothing to look up (most anonymous reports).
+    const plan = planExclusions({ subjects: [], mustNotSee: [], directory: [], chainDepth, managerOf: new Map(), staff: [], conflicts: [] });
+    return { plan, directory: [], staff: [], subjectDepartment: null };
+  }
   const { nameKeys, emails } = lookupKeys([...people.subjects, ...people.mustNotSee]);
   const [rows, staff] = await Promise.all([findEmployeesByNameOrEmail(db, nameKeys, emails), listStaffCandidates(db)]);
   const directory: DirectoryEntry[] = rows.map((row) => ({ id: row.id, name: row.name, nameKey: row.name_key, email: row.email, department: row.department, managerId: row.manager_id }));
