@@ -35,34 +35,20 @@ export async function insertAuditEntry(tx: Tx, entry: ChainedAuditEntry): Promis
 }
 
 /**
- * Reads the chain in order, a page of rows at a time, so verification runs in constant memory and
- * awaits once per page rather than once per entry (see bench/audit-verify.ts).
+ * Reads the chain in order through Kysely, a page at a time, as the rows the verifier checks:
+ * the portable path (the fast reader below is what `candor audit verify` uses).
  */
-export async function* readAuditPages(db: Queryable, pageSize = 5000): AsyncGenerator<ChainedAuditEntry[]> {
+export async function* readAuditPages(db: Queryable, pageSize = 5000): AsyncGenerator<AuditRow[]> {
+  // The first page has no lower bound, so a row slipped in below the start of the chain is seen too.
   let after: number | null = null;
   for (;;) {
     let query = db.selectFrom('audit_events').selectAll();
     if (after !== null) query = query.where('seq', '>', after);
     const rows = await query.orderBy('seq').limit(pageSize).execute();
-    const page: ChainedAuditEntry[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i += 1) {
-      const row = rows[i]!;
-      page[i] = {
-        seq: Number(row.seq),
-        at: row.at,
-        actorType: row.actor_type,
-        actorId: row.actor_id,
-        action: row.action,
-        caseId: row.case_id,
-        targetId: row.target_id,
-        details: row.details,
-        prevHash: row.prev_hash,
-        hash: row.hash,
-      };
-    }
+    const page = rows.map((row): AuditRow => [Number(row.seq), row.at, row.actor_type, row.actor_id, row.action, row.case_id, row.target_id, row.details, row.prev_hash, row.hash]);
     if (page.length > 0) yield page;
     if (rows.length < pageSize) return;
-    after = Number(rows[rows.length - 1]!.seq);
+    after = page[page.length - 1]![0];
   }
 }
 
@@ -110,33 +96,6 @@ export function listAuditTrail(db: Queryable, filters: AuditTrailFilters, limit:
   if (filters.to) query = query.where('audit_events.at', '<', filters.to);
   if (filters.beforeSeq !== undefined) query = query.where('audit_events.seq', '<', filters.beforeSeq);
   return query.orderBy('audit_events.seq', 'desc').limit(limit).execute();
-}
-
-/** Reads the chain in order, a page at a time, so verification runs in constant memory. */
-export async function* readAuditChain(db: Queryable, pageSize = 1000): AsyncGenerator<ChainedAuditEntry> {
-  // The first page has no lower bound, so a row slipped in below the start of the chain is seen too.
-  let after: number | null = null;
-  for (;;) {
-    let query = db.selectFrom('audit_events').selectAll();
-    if (after !== null) query = query.where('seq', '>', after);
-    const rows = await query.orderBy('seq').limit(pageSize).execute();
-    for (const row of rows) {
-      yield {
-        seq: Number(row.seq),
-        at: row.at,
-        actorType: row.actor_type,
-        actorId: row.actor_id,
-        action: row.action,
-        caseId: row.case_id,
-        targetId: row.target_id,
-        details: row.details,
-        prevHash: row.prev_hash,
-        hash: row.hash,
-      };
-    }
-    if (rows.length < pageSize) return;
-    after = Number(rows[rows.length - 1]!.seq);
-  }
 }
 
 export async function listCaseAuditEntries(db: Queryable, caseId: string) {

@@ -1,5 +1,5 @@
 import type { Dialect, Queryable, Tx } from '../kernel/database.js';
-import { ChainVerifier, GENESIS_HASH, hashAuditEntry, type AuditRow, type ChainBreak, type ChainedAuditEntry } from './audit.chain.js';
+import { ChainVerifier, GENESIS_HASH, hashAuditEntry, type AuditRow, type ChainBreak } from './audit.chain.js';
 import { findAuditHead, hasAuditedRecords, insertAuditEntry, lockAuditHead, readAuditPages } from './audit.repository.js';
 
 export type AuditActor =
@@ -37,12 +37,6 @@ export async function recordAudit(tx: Tx, dialect: Dialect, at: Date, event: Aud
   };
   const prevHash = head?.hash ?? GENESIS_HASH;
   await insertAuditEntry(tx, { ...fields, prevHash, hash: hashAuditEntry(fields, prevHash) });
-}
-
-async function* asRows(pages: AsyncIterable<ChainedAuditEntry[]>): AsyncGenerator<AuditRow[]> {
-  for await (const page of pages) {
-    yield page.map((entry): AuditRow => [entry.seq, entry.at, entry.actorType, entry.actorId, entry.action, entry.caseId, entry.targetId, entry.details, entry.prevHash, entry.hash]);
-  }
 }
 
 /** A witnessed head: an entry's sequence number and hash, as `candor audit head` printed it. */
@@ -100,7 +94,7 @@ export async function verifyAuditChain(
   for (const head of witnessed) wanted.set(head.seq, head);
   let lastSeq = 0;
   let matched = 0;
-  const pages = rows ?? asRows(readAuditPages(db));
+  const pages = rows ?? readAuditPages(db);
   for await (const page of pages) {
     for (let i = 0; i < page.length; i += 1) {
       const row = page[i]!;

@@ -35,7 +35,8 @@ export class ExportNotApproved extends DomainError {
   }
 }
 
-function exportView(row: Awaited<ReturnType<typeof findExport>> & object) {
+/** What staff see of an export request (the records panel lists them without the case id). */
+export function exportView(row: Awaited<ReturnType<typeof findExport>> & object) {
   return {
     id: row.id,
     caseId: row.case_id,

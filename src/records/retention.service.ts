@@ -4,6 +4,7 @@
  * while a legal hold stands. Shredding destroys every wrapped copy of the case key and every row of
  * content, deletes the attachment files, keeps a content-free tombstone and audits the deletion.
  */
+import { exportView } from './export.service.js';
 import { randomUUID } from 'node:crypto';
 import { recordAudit, type AuditActor } from '../audit/audit.service.js';
 import { removeSealedFile } from '../attachments/attachment.store.js';
@@ -125,18 +126,10 @@ export async function caseRecords(ctx: AppContext, principal: StaffPrincipal, id
         liftedAt: hold.lifted_at,
         liftReason: hold.lift_reason,
       })),
-      exports: exports.map((row) => ({
-        id: row.id,
-        purpose: row.purpose,
-        state: row.state,
-        requestedBy: row.requested_by,
-        requestedAt: row.requested_at,
-        decidedBy: row.decided_by,
-        decidedAt: row.decided_at,
-        downloadedAt: row.downloaded_at,
-        expiresAt: row.expires_at,
-        manifestSha256: row.manifest_sha256,
-      })),
+      exports: exports.map((row) => {
+        const { caseId: _caseId, ...view } = exportView(row);
+        return view;
+      }),
     };
   });
 }
