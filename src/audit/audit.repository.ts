@@ -1,9 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Dialect, Queryable, Tx } from '../kernel/database.js';
-import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
-import type { Config } from '../kernel/config.js';
+import type { AuditEventsTable } from '../kernel/db-schema.js';
 import type { AuditRow, ChainedAuditEntry } from './audit.chain.js';
+import { LOWEST_SEQ, HIGHEST_SEQ, type AuditChainSource } from './audit-chain.reader.js';
 
 // Any constant: every node of one installation takes the same lock to append to the chain.
 const AUDIT_APPEND_LOCK = 7_340_451;
@@ -34,22 +33,33 @@ export async function insertAuditEntry(tx: Tx, entry: ChainedAuditEntry): Promis
     .execute();
 }
 
+const toAuditRow = (row: Selectable<AuditEventsTable>): AuditRow => [Number(row.seq), row.at, row.actor_type, row.actor_id, row.action, row.case_id, row.target_id, row.details, row.prev_hash, row.hash];
+
 /**
- * Reads the chain in order through Kysely, a page at a time, as the rows the verifier checks:
- * the portable path (the fast reader below is what `candor audit verify` uses).
+ * The chain read through Kysely, a page of rows at a time: the portable reader (the fast ones, for
+ * `candor audit verify`, are in audit-chain.reader.ts).
  */
-export async function* readAuditPages(db: Queryable, pageSize = 5000): AsyncGenerator<AuditRow[]> {
-  // The first page has no lower bound, so a row slipped in below the start of the chain is seen too.
-  let after: number | null = null;
-  for (;;) {
-    let query = db.selectFrom('audit_events').selectAll();
-    if (after !== null) query = query.where('seq', '>', after);
-    const rows = await query.orderBy('seq').limit(pageSize).execute();
-    const page = rows.map((row): AuditRow => [Number(row.seq), row.at, row.actor_type, row.actor_id, row.action, row.case_id, row.target_id, row.details, row.prev_hash, row.hash]);
-    if (page.length > 0) yield page;
-    if (rows.length < pageSize) return;
-    after = page[page.length - 1]![0];
-  }
+export function portableAuditChainSource(db: Queryable, pageSize = 5000): AuditChainSource {
+  const between = async (after: number, upTo: number, limit?: number) => {
+    let query = db.selectFrom('audit_events').selectAll().where('seq', '>', after).where('seq', '<=', upTo).orderBy('seq');
+    if (limit !== undefined) query = query.limit(limit);
+    return (await query.execute()).map(toAuditRow);
+  };
+  return {
+    async *pages(segment) {
+      let after = segment.after ?? LOWEST_SEQ;
+      for (;;) {
+        const rows = await between(after, segment.upTo ?? HIGHEST_SEQ, pageSize);
+        if (rows.length === 0) return;
+        after = rows[rows.length - 1]![0];
+        yield { rows, lastSeq: after };
+        if (rows.length < pageSize) return;
+      }
+    },
+    rows: (after, upTo) => between(after, upTo),
+    headSeq: async () => Number((await findAuditHead(db))?.seq ?? 0),
+    close: async () => undefined,
+  };
 }
 
 /** The newest entry of the chain. */
@@ -107,65 +117,4 @@ export async function hasAuditedRecords(db: Queryable): Promise<boolean> {
   const user = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
   const anyCase = await db.selectFrom('cases').select('id').limit(1).executeTakeFirst();
   return user !== undefined || anyCase !== undefined;
-}
-
-const CHAIN_COLUMNS = 'seq, at, actor_type, actor_id, action, case_id, target_id, details, prev_hash, hash';
-
-/**
- * The chain read for verification at full speed, on its own connection: rows as arrays (no object
- * per row), pages by sequence number, all inside one read transaction so the walk sees one
- * consistent chain while Candor keeps writing. On PostgreSQL the next page is asked for while the
- * current one is checked. Dialect-specific on purpose: it is what makes `candor audit verify` fast.
- */
-export async function* readAuditRows(database: Config['database'], pageSize = 10_000): AsyncGenerator<AuditRow[]> {
-  if (database.kind === 'sqlite') {
-    const sqlite = new BetterSqlite3(database.file, { readonly: true, fileMustExist: true });
-    try {
-      sqlite.pragma('busy_timeout = 5000');
-      const first = sqlite.prepare(`SELECT ${CHAIN_COLUMNS} FROM audit_events ORDER BY seq LIMIT ?`).raw(true);
-      const next = sqlite.prepare(`SELECT ${CHAIN_COLUMNS} FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?`).raw(true);
-      sqlite.exec('BEGIN');
-      try {
-        let rows = first.all(pageSize) as AuditRow[];
-        for (;;) {
-          if (rows.length > 0) yield rows;
-          if (rows.length < pageSize) return;
-          rows = next.all(rows[rows.length - 1]![0], pageSize) as AuditRow[];
-        }
-      } finally {
-        sqlite.exec('COMMIT');
-      }
-    } finally {
-      sqlite.close();
-    }
-  }
-  if (database.kind !== 'postgres') return;
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const page = async (after: number | null) => {
-      const result = await client.query<AuditRow>({
-        text: after === null ? `SELECT ${CHAIN_COLUMNS} FROM audit_events ORDER BY seq LIMIT $1` : `SELECT ${CHAIN_COLUMNS} FROM audit_events WHERE seq > $2 ORDER BY seq LIMIT $1`,
-        values: after === null ? [pageSize] : [pageSize, after],
-        rowMode: 'array',
-      });
-      const rows = result.rows;
-      // int8 arrives as text: the canonical form hashes the number.
-      for (let i = 0; i < rows.length; i += 1) rows[i]![0] = Number(rows[i]![0]);
-      return rows;
-    };
-    let rows = await page(null);
-    for (;;) {
-      const upcoming = rows.length === pageSize ? page(rows[rows.length - 1]![0]) : null;
-      // Keep the next page's promise handled while this one is checked.
-      upcoming?.catch(() => undefined);
-      if (rows.length > 0) yield rows;
-      if (!upcoming) break;
-      rows = await upcoming;
-    }
-    await client.query('COMMIT');
-  } finally {
-    await client.end();
-  }
 }

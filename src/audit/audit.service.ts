@@ -1,6 +1,8 @@
+import type { Config } from '../kernel/config.js';
 import type { Dialect, Queryable, Tx } from '../kernel/database.js';
-import { ChainVerifier, GENESIS_HASH, hashAuditEntry, type AuditRow, type ChainBreak } from './audit.chain.js';
-import { findAuditHead, hasAuditedRecords, insertAuditEntry, lockAuditHead, readAuditPages } from './audit.repository.js';
+import { GENESIS_HASH, hashAuditEntry } from './audit.chain.js';
+import { findAuditHead, hasAuditedRecords, insertAuditEntry, lockAuditHead, portableAuditChainSource } from './audit.repository.js';
+import { joinSegments, verifyChainFast, verifySegment, type ChainVerification, type WitnessedHead } from './audit.verify.js';
 
 export type AuditActor =
   | { type: 'staff'; id: string }
@@ -58,8 +60,8 @@ export function formatAuditHead(head: AuditHead): string {
 }
 
 /** Reads witnessed heads from text: every line holding a sequence number and a 64-digit hash (other lines are ignored). */
-export function parseWitnessedHeads(text: string): { seq: number; hash: string; line: number }[] {
-  const heads: { seq: number; hash: string; line: number }[] = [];
+export function parseWitnessedHeads(text: string): WitnessedHead[] {
+  const heads: WitnessedHead[] = [];
   for (const [index, line] of text.split(/\r?\n/).entries()) {
     const match = /(?:^|\s)#?(\d+)\s+([0-9a-f]{64})(?:\s|$)/i.exec(line);
     if (match) heads.push({ seq: Number(match[1]), hash: match[2]!.toLowerCase(), line: index + 1 });
@@ -67,68 +69,28 @@ export function parseWitnessedHeads(text: string): { seq: number; hash: string; 
   return heads;
 }
 
-export interface WitnessMismatch {
-  seq: number;
-  line: number;
-  reason: 'hash_differs' | 'entry_missing';
-  message: string;
-}
-
-export type ChainVerification =
-  | { ok: true; entries: number; headHash: string; headSeq: number; witnessed: number }
-  | { ok: false; entries: number; break?: ChainBreak; witness?: WitnessMismatch };
-
 /**
  * Walks the whole chain and answers whether it is whole, or where it first breaks. With witnessed
  * heads, each must still be in the chain with the same hash: a chain rewritten from some entry on
- * (every hash recomputed) verifies on its own but fails here.
+ * (every hash recomputed) verifies on its own but fails here. Without `fast`, it reads through `db`
+ * (the portable path); with it, through the dialect's fast reader on up to `threads` worker threads,
+ * as `candor audit verify` does.
  */
 export async function verifyAuditChain(
   db: Queryable,
-  witnessed: readonly { seq: number; hash: string; line: number }[] = [],
-  /** The fast reader (`readAuditRows`), used by `candor audit verify`; without it, pages through `db`. */
-  rows?: AsyncIterable<AuditRow[]>,
+  witnessed: readonly WitnessedHead[] = [],
+  fast?: { database: Config['database']; threads: number; taskSize?: number },
 ): Promise<ChainVerification> {
-  const verifier = new ChainVerifier();
-  const wanted = new Map<number, { hash: string; line: number }>();
-  for (const head of witnessed) wanted.set(head.seq, head);
-  let lastSeq = 0;
-  let matched = 0;
-  const pages = rows ?? readAuditPages(db);
-  for await (const page of pages) {
-    for (let i = 0; i < page.length; i += 1) {
-      const row = page[i]!;
-      const broken = verifier.checkRow(row);
-      if (broken) return { ok: false, entries: verifier.count, break: broken };
-      const entry = { seq: row[0], hash: row[9] };
-      if (wanted.size > 0) {
-        const head = wanted.get(entry.seq);
-        if (head) {
-          if (head.hash !== entry.hash) {
-            return {
-              ok: false,
-              entries: verifier.count,
-              witness: { seq: entry.seq, line: head.line, reason: 'hash_differs', message: `entry #${entry.seq} is not the entry that was witnessed (line ${head.line}): history was rewritten` },
-            };
-          }
-          matched += 1;
-        }
-      }
-      lastSeq = entry.seq;
-    }
+  let result: ChainVerification;
+  if (fast) {
+    result = await verifyChainFast(fast.database, witnessed, fast);
+  } else {
+    const source = portableAuditChainSource(db);
+    result = joinSegments([await verifySegment(source, { after: null, upTo: null }, { fromGenesis: true, watch: new Set(witnessed.map((head) => head.seq)) })], witnessed);
   }
-  for (const [seq, head] of wanted) {
-    if (seq > lastSeq) {
-      return {
-        ok: false,
-        entries: verifier.count,
-        witness: { seq, line: head.line, reason: 'entry_missing', message: `entry #${seq} was witnessed (line ${head.line}) but the chain ends at #${lastSeq}: entries were removed` },
-      };
-    }
-  }
-  if (verifier.count === 0 && (await hasAuditedRecords(db))) {
+  if (result.ok && result.entries === 0 && (await hasAuditedRecords(db))) {
     // Every user and case was created with an audit entry: an empty log beside them was emptied.
     return { ok: false, entries: 0, break: { seq: 1, reason: 'sequence_gap', message: 'the audit log is empty, but the database holds users or cases: it was emptied' } };
   }
-  return { ok: true, entries: verifier.count, headHash: verifier.headHash, headSeq: lastSeq, witnessed: matched };
+  return result;
 }

@@ -1,8 +1,8 @@
 /** `candor audit head|verify`, `candor bundle verify|key`, `candor retention run`, `candor backup|restore|migrate-store`. */
 import fs from 'node:fs';
-import type { Command } from 'commander';
-import { readAuditRows } from '../audit/audit.repository.js';
+import { InvalidArgumentError, type Command } from 'commander';
 import { auditHead, formatAuditHead, parseWitnessedHeads, verifyAuditChain } from '../audit/audit.service.js';
+import { defaultVerifyThreads } from '../audit/audit.verify.js';
 import { startRuntime, type Runtime } from '../kernel/bootstrap.js';
 import { loadConfig } from '../kernel/config.js';
 import { createLogger } from '../kernel/logger.js';
@@ -20,13 +20,20 @@ async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T
   }
 }
 
+function parseThreads(value: string): number {
+  const threads = Number(value);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new InvalidArgumentError('a whole number from 1 to 64');
+  return threads;
+}
+
 export function addRecordsCommands(program: Command, audit: Command, setExitCode: (code: number) => void): void {
   audit
     .command('verify')
     .description('Check that the audit hash chain is whole (and, with --against, that witnessed heads still match); exits non-zero at the first break')
     .option('--against <file>', 'a file of witnessed heads: lines as `candor audit head` prints them (other lines are ignored)')
     .option('--timing', 'also print how many entries per second were verified (to standard error)')
-    .action(async (options: { against?: string; timing?: boolean }) => {
+    .option('--threads <n>', `worker threads to verify a long chain with (default: the cores, at most 4: ${defaultVerifyThreads()} here); 1 keeps it to one`, parseThreads)
+    .action(async (options: { against?: string; timing?: boolean; threads?: number }) => {
       let witnessed: ReturnType<typeof parseWitnessedHeads> = [];
       if (options.against) {
         witnessed = parseWitnessedHeads(fs.readFileSync(options.against, 'utf8'));
@@ -38,7 +45,8 @@ export function addRecordsCommands(program: Command, audit: Command, setExitCode
       }
       await withRuntime(async (runtime) => {
         const started = process.hrtime.bigint();
-        const result = await verifyAuditChain(runtime.ctx.db, witnessed, readAuditRows(runtime.ctx.config.database));
+        const threads = options.threads ?? defaultVerifyThreads();
+        const result = await verifyAuditChain(runtime.ctx.db, witnessed, { database: runtime.ctx.config.database, threads });
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         if (result.ok) {
           console.log(`Audit chain intact: ${result.entries} entries, head #${result.headSeq} ${result.headHash}`);

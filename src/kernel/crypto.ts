@@ -10,7 +10,7 @@
  * - Attachments: a fresh key per file, wrapped under the case key; files are sealed and opened as
  *   streams of AES-256-GCM chunks (see the last section).
  */
-import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hash, hkdfSync, randomBytes, randomInt, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, randomInt, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { hashRaw } from '@node-rs/argon2';
 import { ristretto255_oprf, x25519 } from '@noble/curves/ed25519.js';
@@ -419,10 +419,7 @@ export function hashesMatch(a: Uint8Array, b: Uint8Array): boolean {
 // ---------------------------------------------------------------------------------------------
 // Hashing for the audit chain and identifiers
 
-export function sha256Hex(text: string): string {
-  // The one-shot digest: several times faster per short message than a Hash object (audit verify hashes millions).
-  return hash('sha256', text, 'hex');
-}
+export { sha256Hex } from './digest.js';
 
 /** A short random reference people can quote, e.g. "CN-7K3M-9QXD" (40 bits; says nothing about volume). */
 export function generateCaseRef(): string {

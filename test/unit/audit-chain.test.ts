@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { ChainVerifier, GENESIS_HASH, hashAuditEntry, type AuditFields, type ChainBreak, type ChainedAuditEntry } from '../../src/audit/audit.chain.js';
+import { decodeCopyRows } from '../../src/audit/audit-chain.reader.js';
+import { canonicalAuditEntry, ChainVerifier, GENESIS_HASH, hashAuditEntry, type AuditFields, type AuditRow, type ChainBreak, type ChainedAuditEntry } from '../../src/audit/audit.chain.js';
 
 /** A chain of `length` entries, each hashed onto the one before it, as recordAudit writes them. */
 function buildChain(length: number): ChainedAuditEntry[] {
@@ -133,5 +134,58 @@ describe('ChainVerifier', () => {
 
   test('a chain that does not start at #1 is a sequence_gap', () => {
     expect(verify(buildChain(4).slice(1)).break).toMatchObject({ seq: 2, reason: 'sequence_gap' });
+  });
+});
+
+describe('ChainVerifier.checkPage (the fast check of database-built lines)', () => {
+  const line = (entry: ChainedAuditEntry, canonical = canonicalAuditEntry(entry, entry.prevHash)) => entry.hash + canonical;
+  const page = (lines: string[], lastSeq: number) => ({ text: lines.join('\n'), count: lines.length, lastSeq });
+
+  test('passes a whole page and advances over it', () => {
+    const chain = buildChain(5);
+    const verifier = new ChainVerifier();
+    expect(verifier.checkPage(page(chain.map((entry) => line(entry)), 5))).toBe(5);
+    expect(verifier.count).toBe(5);
+    expect(verifier.headHash).toBe(chain[4]!.hash);
+  });
+
+  test('stops at a line written another way, without advancing, so checkRow can give the verdict', () => {
+    const chain = buildChain(4);
+    chain[2] = { ...chain[2]!, details: JSON.stringify({ name: 'é' }) };
+    const { prevHash, hash: _hash, ...fields } = chain[2]!;
+    chain[2] = { ...fields, prevHash, hash: hashAuditEntry(fields, prevHash) };
+    chain[3] = { ...chain[3]!, prevHash: chain[2]!.hash, hash: hashAuditEntry(chain[3]!, chain[2]!.hash) };
+    // A database that escapes é as \u00e9 writes valid JSON, but not the text that was hashed.
+    const written = chain.map((entry, index) => (index === 2 ? line(entry, canonicalAuditEntry(entry, entry.prevHash).replace('é', '\\u00e9')) : line(entry)));
+    const verifier = new ChainVerifier();
+    expect(verifier.checkPage(page(written, 4))).toBe(2);
+    expect(verifier.count).toBe(2);
+    const rest = chain.slice(2).map((entry): AuditRow => [entry.seq, entry.at, entry.actorType, entry.actorId, entry.action, entry.caseId, entry.targetId, entry.details, entry.prevHash, entry.hash]);
+    for (const row of rest) expect(verifier.checkRow(row)).toBeNull();
+    expect(verifier.headHash).toBe(chain[3]!.hash);
+  });
+
+  test('an open start takes the first entry it sees, and reports it for joining', () => {
+    const chain = buildChain(6);
+    const verifier = new ChainVerifier({ openStart: true });
+    expect(verifier.checkPage(page(chain.slice(3).map((entry) => line(entry)), 6))).toBe(3);
+    expect(verifier.first).toEqual({ seq: 4, prevHash: chain[2]!.hash });
+  });
+
+  test('a line whose sequence number is not the next one does not pass', () => {
+    const chain = buildChain(3);
+    const verifier = new ChainVerifier();
+    expect(verifier.checkPage(page([line(chain[0]!), line(chain[2]!)], 3))).toBe(1);
+  });
+});
+
+describe('decodeCopyRows (PostgreSQL COPY text)', () => {
+  test('reads NULL, escapes and tabs inside values exactly', () => {
+    const rows: AuditRow[] = [];
+    decodeCopyRows(['7\t2026-01-01T00:00:00.000Z\tstaff\t\\N\tcase.read\tc-1\t\\N\t{}\tp\th', '8\tat\tsystem\ta\\\\b\tx\\ty\t\\\\N\tline\\nbreak\t{"q":"\\\\\\""}\tp\th', ''].join('\n'), rows);
+    expect(rows).toEqual([
+      [7, '2026-01-01T00:00:00.000Z', 'staff', null, 'case.read', 'c-1', null, '{}', 'p', 'h'],
+      [8, 'at', 'system', 'a\\b', 'x\ty', '\\N', 'line\nbreak', '{"q":"\\""}', 'p', 'h'],
+    ]);
   });
 });

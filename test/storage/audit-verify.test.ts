@@ -1,0 +1,123 @@
+import { Writable } from 'node:stream';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openAuditChainReader } from '../../src/audit/audit-chain.reader.js';
+import { ChainVerifier } from '../../src/audit/audit.chain.js';
+import { recordAudit, verifyAuditChain } from '../../src/audit/audit.service.js';
+import type { ChainVerification, WitnessedHead } from '../../src/audit/audit.verify.js';
+import { startRuntime, type Runtime } from '../../src/kernel/bootstrap.js';
+import { createLogger } from '../../src/kernel/logger.js';
+import { testConfig } from '../support/app.js';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+
+/**
+ * `candor audit verify`'s fast path (the database builds or ships each entry compactly, threads
+ * take stretches of the chain) must give the verdict the portable walk gives, to the entry and the
+ * reason, on text that JSON has to escape and on breaks that fall on the seams between stretches.
+ */
+describe.each(DIALECTS)('audit chain verification, fast and portable (%s)', (dialect) => {
+  let database: TestDatabase | undefined;
+  let runtime: Runtime | undefined;
+
+  afterEach(async () => {
+    await runtime?.close();
+    await database?.dispose();
+    runtime = undefined;
+    database = undefined;
+  });
+
+  /** A chain of `length` entries with text that JSON escapes in every string field the caller controls. */
+  async function chainOf(length: number): Promise<Runtime> {
+    database = await createTestDatabase(dialect);
+    const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+    runtime = await startRuntime(testConfig(database), { logger: createLogger('warn', sink) });
+    const started = Date.parse('2026-03-01T09:00:00.000Z');
+    for (let index = 0; index < length; index += 1) {
+      await runtime.ctx.db.transaction().execute((tx) =>
+        recordAudit(tx, runtime!.ctx.dialect, new Date(started + index * 1000), {
+          actor: index % 4 === 0 ? { type: 'system' } : { type: 'staff', id: `staff-"${index}"\\` },
+          action: index % 3 === 0 ? 'test.awkward' : 'test.plain',
+          caseId: index % 2 === 0 ? `case-${index % 5}` : null,
+          targetId: index % 5 === 0 ? `tab\there, line\nbreak, bell\u0007, é 中文 😀 \u2028` : null,
+          details: { note: `quote " backslash \\ ctrl \u0001 del \u007f #${index}`, n: index, ok: index % 2 === 0, none: null },
+        }),
+      );
+    }
+    return runtime;
+  }
+
+  /** The verdict of every path: portable, and fast on one thread and on three, in stretches of 7. */
+  async function verdicts(witnessed: WitnessedHead[] = []): Promise<ChainVerification[]> {
+    const { db, config } = runtime!.ctx;
+    return [
+      await verifyAuditChain(db, witnessed),
+      await verifyAuditChain(db, witnessed, { database: config.database, threads: 1 }),
+      await verifyAuditChain(db, witnessed, { database: config.database, threads: 3, taskSize: 7 }),
+    ];
+  }
+
+  async function dropAppendOnlyTriggers(): Promise<void> {
+    const db = runtime!.ctx.db;
+    if (dialect === 'sqlite') {
+      await sql`DROP TRIGGER audit_events_no_update`.execute(db);
+      await sql`DROP TRIGGER audit_events_no_delete`.execute(db);
+    } else {
+      await sql`DROP TRIGGER audit_events_append_only ON audit_events`.execute(db);
+    }
+  }
+
+  it('verifies escaped text whole on every path, with the same head', async () => {
+    await chainOf(60);
+    const head = await runtime!.ctx.db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    for (const verdict of await verdicts()) {
+      expect(verdict).toEqual({ ok: true, entries: 60, headSeq: 60, headHash: head.hash, witnessed: 0 });
+    }
+    // And through the fast check itself: what the database wrote is, to the character, the canonical form.
+    const reader = await openAuditChainReader(runtime!.ctx.config.database);
+    try {
+      const verifier = new ChainVerifier();
+      for await (const page of reader.pages({ after: null, upTo: null })) {
+        if ('rows' in page) for (const row of page.rows) expect(verifier.checkRow(row)).toBeNull();
+        else expect(verifier.checkPage(page)).toBe(page.count);
+      }
+      expect(verifier.count).toBe(60);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('names an altered entry in the middle of a stretch on every path', async () => {
+    await chainOf(60);
+    await dropAppendOnlyTriggers();
+    await runtime!.ctx.db.updateTable('audit_events').set({ details: '{"note":"nothing happened"}' }).where('seq', '=', 30).execute();
+    for (const verdict of await verdicts()) {
+      expect(verdict).toMatchObject({ ok: false, entries: 29, break: { seq: 30, reason: 'hash_mismatch' } });
+    }
+  });
+
+  it('names a removed entry that began a stretch, across the seam', async () => {
+    await chainOf(60);
+    await dropAppendOnlyTriggers();
+    // Stretches of 7 over 60 entries begin after #6, #13, #20, …: #21 begins one.
+    await runtime!.ctx.db.deleteFrom('audit_events').where('seq', '=', 21).execute();
+    for (const verdict of await verdicts()) {
+      expect(verdict).toMatchObject({ ok: false, entries: 20, break: { seq: 22, reason: 'sequence_gap', message: expect.stringContaining('expected entry #21 but found #22') } });
+    }
+  });
+
+  it('names a rewritten history against a witnessed head, and a chain cut short', async () => {
+    await chainOf(40);
+    const rows = await runtime!.ctx.db.selectFrom('audit_events').select(['seq', 'hash']).where('seq', 'in', [12, 33]).orderBy('seq').execute();
+    const heads = rows.map((row, index) => ({ seq: Number(row.seq), hash: row.hash, line: index + 1 }));
+    for (const verdict of await verdicts(heads)) expect(verdict).toMatchObject({ ok: true, entries: 40, witnessed: 2 });
+
+    const rewritten = [heads[0]!, { ...heads[1]!, hash: 'f'.repeat(64) }];
+    for (const verdict of await verdicts(rewritten)) {
+      expect(verdict).toMatchObject({ ok: false, witness: { seq: 33, line: 2, reason: 'hash_differs' } });
+    }
+    const beyond = [...heads, { seq: 41, hash: 'a'.repeat(64), line: 3 }];
+    for (const verdict of await verdicts(beyond)) {
+      expect(verdict).toMatchObject({ ok: false, entries: 40, witness: { seq: 41, line: 3, reason: 'entry_missing' } });
+    }
+  });
+});
