@@ -8,10 +8,15 @@
  * reports that as "SHA-256 entries/s": the ceiling verification could reach if reading rows and
  * building their canonical form were free. The target is a quarter of it.
  *
+ * The ceiling is measured twice, just before and just after the command runs, and the higher of
+ * the two is the one compared against: on a shared machine one measurement can land in a slow
+ * moment, and that must not make the target easier.
+ *
  * The chain is generated in the database in batches (real hashes, a whole chain); then the real
- * command line runs (`node bin/candor.js audit verify`, the built code) and its own figure (entries
- * verified per second of its verification loop) is read from its output; the wall time of the
- * whole command, start-up included, is printed beside it.
+ * command line runs (`node bin/candor.js audit verify`, the built code, with its default threads:
+ * the machine's cores, at most four) and its own figure (entries verified per second of its
+ * verification loop) is read from its output; the wall time of the whole command, start-up
+ * included, is printed beside it.
  * Run on its own: `node --import tsx bench/audit-verify.ts`. Knobs: BENCH_AUDIT_ENTRIES (1000000),
  * BENCH_AUDIT_DIALECTS / BENCH_DIALECTS.
  */
@@ -92,7 +97,7 @@ async function runOn(dialect: Dialect, entries: number, log: (line: string) => v
     } finally {
       await runtime.close();
     }
-    const ceiling = sha256Ceiling(entries, baseMs);
+    const before = sha256Ceiling(entries, baseMs);
     const started = performance.now();
     const cli = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/candor.js'), 'audit', 'verify', '--timing'], {
       env: { ...process.env, CANDOR_DATA_DIR: database.dataDir, CANDOR_DATABASE_URL: database.url, LOG_LEVEL: 'warn' },
@@ -101,6 +106,9 @@ async function runOn(dialect: Dialect, entries: number, log: (line: string) => v
     const wallSeconds = (performance.now() - started) / 1000;
     if (cli.status !== 0) throw new Error(`candor audit verify failed (${cli.status}): ${cli.stderr}`);
     const rate = Number(/\((\d+) entries\/s\)/.exec(cli.stderr)?.[1] ?? NaN);
+    const after = sha256Ceiling(entries, baseMs);
+    const ceiling = after.perSecond > before.perSecond ? after : before;
+    log(`SHA-256 before and after: ${Math.round(before.perSecond)} and ${Math.round(after.perSecond)} messages/s; the higher is the ceiling`);
     log(cli.stdout.trim());
     log(`candor audit verify: ${Math.round(rate)} entries/s in its verification loop; ${wallSeconds.toFixed(1)} s for the whole command (${Math.round(entries / wallSeconds)} entries/s with start-up)`);
     log(`SHA-256 on this machine, same run: ${Math.round(ceiling.perSecond)} messages/s of the entries' size (${Math.round(ceiling.bytes)} bytes, ${ceiling.mbPerSecond.toFixed(0)} MB/s; bulk ${ceiling.bulkMbPerSecond.toFixed(0)} MB/s); verify reaches ${((rate / ceiling.perSecond) * 100).toFixed(0)} % of it`);
