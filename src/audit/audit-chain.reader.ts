@@ -171,24 +171,17 @@ async function connectPostgres(url: string) {
 }
 
 /**
- * Where to split the chain among readers, read once before they start: its highest sequence number,
- * and on PostgreSQL an exported snapshot that every reader imports, held open until they are done.
+ * On PostgreSQL, a snapshot every reader of one verification imports (pg_export_snapshot), so all
+ * of them see the same chain; it is held open until they are done. SQLite has no such thing: each
+ * reader sees the chain as it stood when it began.
  */
-export async function openChainSnapshot(database: Config['database']): Promise<{ headSeq: number; id?: string; close(): Promise<void> }> {
-  if (database.kind === 'sqlite') {
-    const reader = await openAuditChainReader(database);
-    try {
-      return { headSeq: await reader.headSeq(), close: async () => undefined };
-    } finally {
-      await reader.close();
-    }
-  }
+export async function openChainSnapshot(database: Config['database']): Promise<{ id?: string; close(): Promise<void> }> {
+  if (database.kind === 'sqlite') return { close: async () => undefined };
   const client = await connectPostgres(database.url);
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const { rows } = await client.query<{ id: string; head: string | null }>('SELECT pg_export_snapshot() AS id, (SELECT max(seq) FROM audit_events) AS head');
+    const { rows } = await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
     return {
-      headSeq: Number(rows[0]!.head ?? 0),
       id: rows[0]!.id,
       async close() {
         try {

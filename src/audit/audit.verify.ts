@@ -135,8 +135,13 @@ export async function verifyChainFast(
   const watch = new Set(witnessed.map((head) => head.seq));
   const snapshot = await openChainSnapshot(database);
   const workers: Worker[] = [];
+  // This thread's reader; the chain's head, read through it, decides the stretches.
+  const reader = await openAuditChainReader(database, { snapshot: snapshot.id }).catch(async (error: unknown) => {
+    await snapshot.close();
+    throw error;
+  });
   try {
-    const segments = splitChain(snapshot.headSeq, options.taskSize ?? ENTRIES_PER_TASK);
+    const segments = splitChain(await reader.headSeq(), options.taskSize ?? ENTRIES_PER_TASK);
     // Shared by every thread: [the next stretch to take, the last one still needed]. Taking one is an atomic add, no message.
     const tasks = new Int32Array(new SharedArrayBuffer(8));
     tasks[1] = segments.length - 1;
@@ -156,16 +161,12 @@ export async function verifyChainFast(
     );
     // Handled now, so that a worker failing while this thread walks is reported after it, not as an unhandled rejection.
     for (const promise of done) promise.catch(() => undefined);
-    const reader = await openAuditChainReader(database, { snapshot: snapshot.id });
-    try {
-      for (let index = takeTask(tasks); index !== null; index = takeTask(tasks)) settle(index, await verifySegment(reader, segments[index]!, { fromGenesis: index === 0, watch }));
-    } finally {
-      await reader.close();
-    }
+    for (let index = takeTask(tasks); index !== null; index = takeTask(tasks)) settle(index, await verifySegment(reader, segments[index]!, { fromGenesis: index === 0, watch }));
     await Promise.all(done);
     return joinSegments(results.slice(0, Atomics.load(tasks, 1) + 1), witnessed);
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
+    await reader.close();
     await snapshot.close();
   }
 }

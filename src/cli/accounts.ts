@@ -4,22 +4,12 @@ import { COMMAND_LINE, listStaff, resetSecondFactor, unlockUser, updateUser } fr
 import { STAFF_ROLES } from '../identity/identity.schema.js';
 import { invitationPath, inviteStaff } from '../identity/invitation.service.js';
 import { findUserByEmail } from '../identity/user.repository.js';
-import { startRuntime, type Runtime } from '../kernel/bootstrap.js';
-import { loadConfig } from '../kernel/config.js';
 import { NotFound } from '../kernel/errors.js';
-import { createLogger } from '../kernel/logger.js';
 import { runDemo } from '../setup/demo.service.js';
 import { baseUrlForServer } from '../setup/links.js';
 import { issueSetupLink, setupPath } from '../setup/setup.service.js';
-
-async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const runtime = await startRuntime(loadConfig(), { logger: createLogger('warn', process.stderr) });
-  try {
-    return await work(runtime);
-  } finally {
-    await runtime.close();
-  }
-}
+import type { Runtime } from '../kernel/bootstrap.js';
+import { withRuntime } from './runtime.js';
 
 async function userIdFor(runtime: Runtime, email: string): Promise<string> {
   const user = await findUserByEmail(runtime.ctx.db, email.trim().toLowerCase());

@@ -3,22 +3,11 @@ import fs from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { importDirectoryCsv } from '../directory/directory.service.js';
 import { API_TOKEN_ROLES, createApiToken, listApiTokens, revokeApiToken } from '../identity/api-token.service.js';
-import { startRuntime, type Runtime } from '../kernel/bootstrap.js';
-import { loadConfig } from '../kernel/config.js';
 import { ValidationFailed } from '../kernel/errors.js';
-import { createLogger } from '../kernel/logger.js';
 import { importHrEvents } from '../protection/hr-event.service.js';
+import { withRuntime } from './runtime.js';
 
 const CLI_ACTOR = { type: 'system' as const, id: 'cli' };
-
-async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const runtime = await startRuntime(loadConfig(), { logger: createLogger('warn', process.stderr) });
-  try {
-    return await work(runtime);
-  } finally {
-    await runtime.close();
-  }
-}
 
 async function readFile(file: string): Promise<string> {
   try {

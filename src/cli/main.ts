@@ -2,18 +2,17 @@ import { Command, CommanderError, Option } from 'commander';
 import { createChannel, listAllChannels } from '../channels/channel.service.js';
 import { PasswordSchema, STAFF_ROLES } from '../identity/identity.schema.js';
 import { createStaffUser, resetPasswordWithRecoveryKey } from '../identity/identity.service.js';
-import { startRuntime } from '../kernel/bootstrap.js';
 import { ConfigError, loadConfig } from '../kernel/config.js';
 import { DomainError, ValidationFailed } from '../kernel/errors.js';
 import { migrateToLatest } from '../kernel/migrations/index.js';
 import { openDatabase } from '../kernel/database.js';
-import { createLogger } from '../kernel/logger.js';
 import { CANDOR_VERSION } from '../version.js';
 import { readLines, readSecret } from './read-secret.js';
 import { serve } from './serve.js';
 import { addAccountCommands } from './accounts.js';
 import { addHrCommands } from './hr.js';
 import { addRecordsCommands } from './records.js';
+import { withRuntime } from './runtime.js';
 
 const CLI_ACTOR = { type: 'system' as const, id: 'cli' };
 
@@ -59,8 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print {"id","recoveryKey"} as JSON')
     .action(async (options: { email: string; name: string; role: (typeof STAFF_ROLES)[number]; channel?: string; json?: boolean }) => {
       const password = await readSecret('Password: ');
-      const runtime = await startRuntime(loadConfig(), { logger: createLogger('warn', process.stderr) });
-      try {
+      await withRuntime(async (runtime) => {
         const { email, name, role, channel: channelSlug } = options;
         const created = await createStaffUser(runtime.ctx, CLI_ACTOR, { email, name, role, channel: channelSlug, password });
         if (options.json) {
@@ -71,9 +69,7 @@ export async function main(argv: string[]): Promise<number> {
           console.log(`Recovery key: ${created.recoveryKey}`);
           console.log('Store it somewhere safe now. It is shown once, and it is the only way back in if the password is lost.');
         }
-      } finally {
-        await runtime.close();
-      }
+      });
     });
 
   user
@@ -84,13 +80,10 @@ export async function main(argv: string[]): Promise<number> {
       const [recoveryKey = '', newPassword = ''] = await readLines(['Recovery key: ', 'New password: ']);
       const parsed = PasswordSchema.safeParse(newPassword);
       if (!parsed.success) throw new ValidationFailed({ password: parsed.error.issues.map((issue) => issue.message) });
-      const runtime = await startRuntime(loadConfig(), { logger: createLogger('warn', process.stderr) });
-      try {
+      await withRuntime(async (runtime) => {
         await resetPasswordWithRecoveryKey(runtime.ctx, options.email.trim().toLowerCase(), recoveryKey, newPassword);
         console.log(`New password set for ${options.email}. The recovery key stays valid; cases are readable as before.`);
-      } finally {
-        await runtime.close();
-      }
+      });
     });
 
   addAccountCommands(program, user, (code) => {
@@ -109,24 +102,18 @@ export async function main(argv: string[]): Promise<number> {
         exitCode = 2;
         return;
       }
-      const runtime = await startRuntime(loadConfig(), { logger: createLogger('warn', process.stderr) });
-      try {
+      await withRuntime(async (runtime) => {
         const created = await createChannel(runtime.ctx, CLI_ACTOR, options);
         console.log(`Created channel ${created.slug} (id ${created.id}).`);
-      } finally {
-        await runtime.close();
-      }
+      });
     });
   channel
     .command('list')
     .description('List reporting channels')
     .action(async () => {
-      const runtime = await startRuntime(loadConfig(), { logger: createLogger('warn', process.stderr) });
-      try {
+      await withRuntime(async (runtime) => {
         for (const row of await listAllChannels(runtime.ctx)) console.log(`${row.slug}\t${row.name}`);
-      } finally {
-        await runtime.close();
-      }
+      });
     });
 
   addHrCommands(program);

@@ -3,22 +3,12 @@ import fs from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { auditHead, formatAuditHead, parseWitnessedHeads, verifyAuditChain } from '../audit/audit.service.js';
 import { defaultVerifyThreads } from '../audit/audit.verify.js';
-import { startRuntime, type Runtime } from '../kernel/bootstrap.js';
 import { loadConfig } from '../kernel/config.js';
-import { createLogger } from '../kernel/logger.js';
 import { createBackup, generateBackupKeys, migrateStore, restoreBackup } from '../records/backup.service.js';
 import { verifyBundle } from '../records/bundle.verify.js';
 import { runRetentionSweep } from '../records/retention.service.js';
 import { platformSigningKey } from '../records/signing-key.js';
-
-async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const runtime = await startRuntime(loadConfig(), { logger: createLogger('warn', process.stderr) });
-  try {
-    return await work(runtime);
-  } finally {
-    await runtime.close();
-  }
-}
+import { withRuntime } from './runtime.js';
 
 function parseThreads(value: string): number {
   const threads = Number(value);
