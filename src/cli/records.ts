@@ -12,7 +12,7 @@ import { withRuntime } from './runtime.js';
 
 function parseThreads(value: string): number {
   const threads = Number(value);
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new InvalidArgumentError('a whole number from 1 to 64');
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) throw new InvalidArgumentError('It must be a whole number from 1 to 64.');
   return threads;
 }
 
@@ -22,7 +22,7 @@ export function addRecordsCommands(program: Command, audit: Command, setExitCode
     .description('Check that the audit hash chain is whole (and, with --against, that witnessed heads still match); exits non-zero at the first break')
     .option('--against <file>', 'a file of witnessed heads: lines as `candor audit head` prints them (other lines are ignored)')
     .option('--timing', 'also print how many entries per second were verified (to standard error)')
-    .option('--threads <n>', `worker threads to verify a long chain with (default: the cores, at most 4: ${defaultVerifyThreads()} here); 1 keeps it to one`, parseThreads)
+    .option('--threads <n>', `threads to verify a long chain on (default: the cores, at most 4: ${defaultVerifyThreads()} here); 1 keeps it to this one`, parseThreads)
     .action(async (options: { against?: string; timing?: boolean; threads?: number }) => {
       let witnessed: ReturnType<typeof parseWitnessedHeads> = [];
       if (options.against) {

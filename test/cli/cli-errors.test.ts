@@ -20,6 +20,18 @@ describe.each(DIALECTS)('command-line errors an operator can act on (%s)', (dial
     expect(result.stdout).toContain('Audit chain intact: 0 entries');
   });
 
+  test('a thread count that is not a whole number from 1 to 64 is refused before anything is read', async () => {
+    for (const threads of ['0', 'two', '65']) {
+      const result = await runCli(['audit', 'verify', '--threads', threads], { database });
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain('It must be a whole number from 1 to 64.');
+      expect(result.stdout).not.toContain('Audit chain');
+    }
+    const one = await runCli(['audit', 'verify', '--threads', '1'], { database });
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain('Audit chain intact');
+  });
+
   test('a bad channel slug is explained, with usage exit code 2', async () => {
     const result = await runCli(['channel', 'add', '--slug', 'Bad Slug', '--name', 'Bad'], { database });
     expect(result.code).toBe(2);
