@@ -18,7 +18,7 @@
  * verification loop) is read from its output; the wall time of the whole command, start-up
  * included, is printed beside it.
  * Run on its own: `node --import tsx bench/audit-verify.ts`. Knobs: BENCH_AUDIT_ENTRIES (1000000),
- * BENCH_AUDIT_DIALECTS / BENCH_DIALECTS.
+ * BENCH_AUDIT_DIALECTS / BENCH_DIALECTS, BENCH_AUDIT_THREADS (the command's --threads; unset: its default).
  */
 import { spawnSync } from 'node:child_process';
 import { createHash, hash } from 'node:crypto';
@@ -99,7 +99,8 @@ async function runOn(dialect: Dialect, entries: number, log: (line: string) => v
     }
     const before = sha256Ceiling(entries, baseMs);
     const started = performance.now();
-    const cli = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/candor.js'), 'audit', 'verify', '--timing'], {
+    const threads = process.env.BENCH_AUDIT_THREADS ? ['--threads', process.env.BENCH_AUDIT_THREADS] : [];
+    const cli = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/candor.js'), 'audit', 'verify', '--timing', ...threads], {
       env: { ...process.env, CANDOR_DATA_DIR: database.dataDir, CANDOR_DATABASE_URL: database.url, LOG_LEVEL: 'warn' },
       encoding: 'utf8',
     });
