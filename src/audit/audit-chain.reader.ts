@@ -3,9 +3,8 @@
  * of `candor audit verify`, one per dialect. Kept light (no Kysely, no configuration code, each
  * driver loaded only when used), since every verification thread loads it.
  */
-import { StringDecoder } from 'node:string_decoder';
 import type { Config } from '../kernel/config.js';
-import type { AuditChainPage, AuditRow, RowsPage } from './audit.chain.js';
+import type { AuditChainPage, AuditRow, LinesPage } from './audit.chain.js';
 
 /** A stretch of the chain by sequence number: the entries after `after`, up to and including `upTo` (null: no bound). */
 export interface ChainSegment {
@@ -34,47 +33,46 @@ const CHAIN_COLUMNS = 'seq, at, actor_type, actor_id, action, case_id, target_id
 const SQLITE_CANONICAL = `json_array('candor-audit-v1', prev_hash, seq, at, actor_type, actor_id, action, case_id, target_id, details)`;
 
 /**
- * An SQLite page as one value: its lines, joined by the database. The aggregate is not asked to
- * keep the inner order (that would sort every page again); should it not, the page fails the fast
- * check and is read carefully, so the order costs speed at worst, never a wrong verdict.
+ * An SQLite page as one value, bytes rather than text (hashed as they are, never decoded): its
+ * lines, joined by the database, each the stored hash (left out unless it is 64 bytes, so that the
+ * canonical form always starts at the same place) and the canonical form. The aggregate is not asked to keep the inner order (that would sort every page
+ * again); should it not, the page fails the fast check and is read carefully, so the order costs
+ * speed at worst, never a wrong verdict.
  */
-const SQLITE_PAGE = `SELECT group_concat(line, char(10)), count(*), max(seq)
-  FROM (SELECT seq, hash || ${SQLITE_CANONICAL} AS line FROM audit_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?) page`;
+const SQLITE_PAGE = `SELECT CAST(group_concat(line, char(10)) AS BLOB), count(*), max(seq)
+  FROM (SELECT seq, iif(octet_length(hash) = 64, hash, '') || ${SQLITE_CANONICAL} AS line FROM audit_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?) page`;
 
-/** COPY's text format: a backslash escapes these characters; `\\N` alone is NULL. */
-const COPY_ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
-const copyText = (value: string) => (value.includes('\\') ? value.replace(/\\(.)/g, (_, char: string) => COPY_ESCAPES[char] ?? char) : value);
-const copyNullable = (value: string) => (value === '\\N' ? null : copyText(value));
+/**
+ * A PostgreSQL page through COPY's CSV writer, which with these options writes nearly the
+ * canonical form itself: the columns in its order after the stored hash, separated by commas,
+ * every string in double quotes with `"` and `\` escaped by a backslash (as JSON does), NULL as
+ * null. Only the brackets are missing, and control characters are raw (LinesPage 'csv'). The
+ * sequence number comes once more at the end of the line, where the page's last one can always be
+ * read: it is the last thing COPY writes.
+ */
+const POSTGRES_CSV_COLUMNS = `hash, 'candor-audit-v1' AS tag, prev_hash, seq, at, actor_type, actor_id, action, case_id, target_id, details, seq AS last`;
+const POSTGRES_CSV_OPTIONS = `FORMAT csv, DELIMITER ',', QUOTE '"', ESCAPE E'\\\\', NULL 'null', FORCE_QUOTE (hash, tag, prev_hash, at, actor_type, actor_id, action, case_id, target_id, details)`;
 
-/** Rows of CHAIN_COLUMNS as `COPY … TO STDOUT` writes them (a line each, columns between tabs), added to `rows`. */
-export function decodeCopyRows(text: string, rows: AuditRow[]): void {
-  let start = 0;
-  while (start < text.length) {
-    const end = text.indexOf('\n', start);
-    const line = text.slice(start, end < 0 ? text.length : end);
-    start = end < 0 ? text.length : end + 1;
-    const f = line.split('\t');
-    if (!line.includes('\\')) {
-      rows.push([Number(f[0]), f[1]!, f[2]!, f[3]!, f[4]!, f[5]!, f[6]!, f[7]!, f[8]!, f[9]!]);
-    } else {
-      rows.push([Number(f[0]), copyText(f[1]!), copyText(f[2]!), copyNullable(f[3]!), copyText(f[4]!), copyNullable(f[5]!), copyNullable(f[6]!), copyText(f[7]!), copyText(f[8]!), copyText(f[9]!)]);
-    }
-  }
-}
+/**
+ * About how many bytes a PostgreSQL page holds: what the connection's buffers take in while the
+ * page before is checked. The server then writes the next page while this one is checked; a page
+ * much larger stalls it until Candor reads again, and halves the speed.
+ */
+const POSTGRES_PAGE_BYTES = 320 * 1024;
 
 /**
  * The chain read for verification at full speed, on a connection of its own inside one read
  * transaction, so the walk sees one consistent chain while Candor keeps writing. SQLite builds
  * each entry's canonical form and joins a page of them into one text: one value crosses into
- * JavaScript per page instead of ten per entry. PostgreSQL builds canonical forms slowly (to_json
- * per value), so it sends the columns through COPY, the cheapest way out of it, and Candor builds
- * them; `snapshot` makes several readers see the very same chain (pg_export_snapshot), and the
- * next page is asked for while the current one is checked. Either way the verifier hashes every
- * entry itself. Dialect-specific on purpose: it is what makes `candor audit verify` fast.
+ * JavaScript per page instead of ten per entry. PostgreSQL builds JSON slowly, but its CSV writer
+ * is fast and, told how, writes all of a canonical form but its brackets; `snapshot` makes several
+ * readers see the very same chain (pg_export_snapshot), and the next page is asked for while the
+ * current one is checked. Either way the verifier hashes every entry itself, from bytes that are
+ * never decoded. Dialect-specific on purpose: it is what makes `candor audit verify` fast.
  */
 export async function openAuditChainReader(database: Config['database'], options: { snapshot?: string; pageSize?: number } = {}): Promise<AuditChainSource> {
   if (database.kind === 'sqlite') {
-    // One text per page, built in SQLite's C.
+    // One value per page, built in SQLite's C.
     const pageSize = options.pageSize ?? 10_000;
     const { default: BetterSqlite3 } = await import('better-sqlite3');
     const sqlite = new BetterSqlite3(database.file, { readonly: true, fileMustExist: true });
@@ -83,15 +81,30 @@ export async function openAuditChainReader(database: Config['database'], options
     sqlite.pragma(`mmap_size = ${2 ** 30}`);
     const page = sqlite.prepare(SQLITE_PAGE).raw(true);
     const between = sqlite.prepare(`SELECT ${CHAIN_COLUMNS} FROM audit_events WHERE seq > ? AND seq <= ? ORDER BY seq`).raw(true);
+    const pageRows = sqlite.prepare(`SELECT ${CHAIN_COLUMNS} FROM audit_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`).raw(true);
     const head = sqlite.prepare('SELECT max(seq) FROM audit_events').pluck();
     sqlite.exec('BEGIN');
     return {
       async *pages(segment) {
         let after = segment.after ?? LOWEST_SEQ;
         for (;;) {
-          const [text, count, lastSeq] = page.get(after, segment.upTo ?? HIGHEST_SEQ, pageSize) as [string | null, number, number | null];
-          if (count === 0 || text === null || lastSeq === null) return;
-          yield { text, count, lastSeq };
+          const upTo = segment.upTo ?? HIGHEST_SEQ;
+          let lines: [Buffer | null, number, number | null];
+          try {
+            lines = page.get(after, upTo, pageSize) as typeof lines;
+          } catch (error) {
+            // json_array refuses a BLOB, which only someone writing to the file by hand can have put
+            // in a column: that page is read as columns, and the careful check names the entry.
+            if (!(error instanceof Error && /JSON cannot hold BLOB values/.test(error.message))) throw error;
+            const rows = pageRows.all(after, upTo, pageSize) as AuditRow[];
+            yield { rows, lastSeq: rows[rows.length - 1]![0] };
+            if (rows.length < pageSize) return;
+            after = rows[rows.length - 1]![0];
+            continue;
+          }
+          const [data, count, lastSeq] = lines;
+          if (count === 0 || data === null || lastSeq === null) return;
+          yield { data, count, lastSeq, form: 'joined' };
           if (count < pageSize) return;
           after = lastSeq;
         }
@@ -104,8 +117,8 @@ export async function openAuditChainReader(database: Config['database'], options
       },
     };
   }
-  // Rows, an object each: small pages keep them young, so the collector reclaims them cheaply.
-  const pageSize = options.pageSize ?? 2000;
+  // Pages of about POSTGRES_PAGE_BYTES: entries as many as the last page's lines were long allows.
+  let pageSize = options.pageSize ?? 1000;
   const { to: copyTo } = await import('pg-copy-streams');
   const client = await connectPostgres(database.url);
   try {
@@ -115,32 +128,34 @@ export async function openAuditChainReader(database: Config['database'], options
     await client.end();
     throw error;
   }
-  const page = async (after: number, upTo: number): Promise<RowsPage | null> => {
+  /** The page after `after`, and whether there may be more (it is as long as was asked). */
+  const page = async (after: number, upTo: number): Promise<{ lines: LinesPage; more: boolean } | null> => {
+    const limit = pageSize;
     // COPY takes no parameters; the bounds are numbers Candor computed.
-    if (![after, upTo, pageSize].every(Number.isSafeInteger)) throw new Error('audit chain page bounds must be whole numbers');
-    const stream = client.query(copyTo(`COPY (SELECT ${CHAIN_COLUMNS} FROM audit_events WHERE seq > ${after} AND seq <= ${upTo} ORDER BY seq LIMIT ${pageSize}) TO STDOUT`));
-    // Decoded as it arrives, whole lines at a time (a chunk may end inside a line, or inside a character).
-    const decoder = new StringDecoder('utf8');
-    const rows: AuditRow[] = [];
-    let carry = '';
-    for await (const chunk of stream) {
-      const text = carry + decoder.write(chunk as Buffer);
-      const cut = text.lastIndexOf('\n') + 1;
-      decodeCopyRows(text.slice(0, cut), rows);
-      carry = text.slice(cut);
-    }
-    decodeCopyRows(carry + decoder.end(), rows);
-    return rows.length === 0 ? null : { rows, lastSeq: rows[rows.length - 1]![0] };
+    if (![after, upTo, limit].every(Number.isSafeInteger)) throw new Error('audit chain page bounds must be whole numbers');
+    const stream = client.query(
+      copyTo(`COPY (SELECT ${POSTGRES_CSV_COLUMNS} FROM audit_events WHERE seq > ${after} AND seq <= ${upTo} ORDER BY seq LIMIT ${limit}) TO STDOUT WITH (${POSTGRES_CSV_OPTIONS})`),
+    );
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    const count = stream.rowCount;
+    if (count === 0) return null;
+    // Without the last line break; the last line ends in the last entry's sequence number.
+    const data = Buffer.concat(chunks).subarray(0, -1);
+    const lastSeq = Number(data.toString('latin1', data.lastIndexOf(0x2c) + 1));
+    if (!Number.isSafeInteger(lastSeq)) throw new Error('audit chain page does not end in a sequence number');
+    if (options.pageSize === undefined) pageSize = Math.max(100, Math.min(10_000, Math.floor((POSTGRES_PAGE_BYTES * count) / data.length)));
+    return { lines: { data, count, lastSeq, form: 'csv' }, more: count === limit };
   };
   return {
     async *pages(segment) {
       const upTo = segment.upTo ?? HIGHEST_SEQ;
       let current = await page(segment.after ?? LOWEST_SEQ, upTo);
       while (current) {
-        const upcoming = current.rows.length === pageSize ? page(current.lastSeq, upTo) : null;
+        const upcoming = current.more ? page(current.lines.lastSeq, upTo) : null;
         // Keep the next page's promise handled while this one is checked.
         upcoming?.catch(() => undefined);
-        yield current;
+        yield current.lines;
         current = upcoming ? await upcoming : null;
       }
     },

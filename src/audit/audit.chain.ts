@@ -2,6 +2,7 @@
  * The audit log's hash chain, as pure functions: each entry's hash covers its own fields and the
  * previous entry's hash, so changing, removing or reordering any entry breaks every hash after it.
  */
+import { isUtf8 } from 'node:buffer';
 import { sha256Hex } from '../kernel/digest.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -55,17 +56,28 @@ const PREV_HASH_OFFSET = '["candor-audit-v1","'.length;
  * The sequence number in a canonical form, read from just after the previous hash (`",7,`), or
  * NaN if what is there is not one.
  */
-function readSeq(text: string, at: number): number {
-  if (text.charCodeAt(at) !== 0x22 || text.charCodeAt(at + 1) !== 0x2c) return NaN;
+function readSeq(data: Buffer, at: number): number {
+  if (data[at] !== 0x22 || data[at + 1] !== 0x2c) return NaN;
   let value = 0;
   let digits = 0;
   for (let index = at + 2; ; index += 1) {
-    const code = text.charCodeAt(index);
+    const code = data[index];
     if (code === 0x2c) return digits > 0 && digits < 16 ? value : NaN;
-    if (code < 0x30 || code > 0x39) return NaN;
+    if (code === undefined || code < 0x30 || code > 0x39) return NaN;
     value = value * 10 + (code - 0x30);
     digits += 1;
   }
+}
+
+/** The 64 bytes at `at`, as text to compare with a hash (faster than comparing byte by byte). */
+function hashAt(data: Buffer, at: number): string {
+  return data.toString('latin1', at, at + HASH_LENGTH);
+}
+
+/** The last comma in the line from `start` to `end`, or -1. */
+function lastComma(data: Buffer, start: number, end: number): number {
+  const at = data.lastIndexOf(0x2c, end - 1);
+  return at >= start ? at : -1;
 }
 
 export interface ChainBreak {
@@ -95,25 +107,39 @@ export function canonicalAuditRow(row: AuditRow): string {
 
 /**
  * A page of the chain as the verifying readers hand it out, the entries in order, the last one
- * #`lastSeq`. Either lines (SQLite's reader): one per entry, its stored hash followed by its
- * canonical form as the database built it from the stored columns (a canonical form holds no raw
- * line break: JSON escapes them); or the entries' columns.
+ * #`lastSeq`. Either lines, one per entry, each holding the entry's stored hash and its canonical
+ * form as the database wrote it from the stored columns; or the entries' columns.
  */
 export type AuditChainPage = LinesPage | RowsPage;
 
+/** A page as lines of UTF-8, a line break between each two. */
 export interface LinesPage {
-  text: string;
+  data: Buffer;
   count: number;
   lastSeq: number;
+  /**
+   * How a line holds its entry. 'joined' (SQLite's reader): the stored hash, exactly 64 bytes (the
+   * reader leaves out one of another length), then the canonical form. 'csv' (PostgreSQL's): the
+   * columns as its CSV writer puts them: the stored hash in double quotes, a comma, the canonical
+   * form without its brackets (every string quoted with backslash escapes, NULL as null, save that
+   * control characters are written raw), a comma and the sequence number once more.
+   */
+  form: 'joined' | 'csv';
 }
 
-/** A page as the entries' own columns (PostgreSQL's reader, and the portable one): each canonical form is built here. */
+/** A page as the entries' own columns (the portable reader): each canonical form is built here. */
 export interface RowsPage {
   rows: AuditRow[];
   lastSeq: number;
 }
 
 const HASH_LENGTH = 64;
+
+/** The control characters but the line break: JSON escapes them, PostgreSQL's CSV writer does not. */
+const CONTROL_BYTES = Array.from({ length: 0x20 }, (_, byte) => byte).filter((byte) => byte !== 0x0a);
+
+/** Where the 'csv' form's canonical form starts: the comma after the quoted hash, which becomes its opening bracket. */
+const CSV_CANONICAL_AT = 1 + HASH_LENGTH + 1;
 
 /**
  * Tracks a walk along the chain in order and answers the first break it sees. It starts at genesis
@@ -128,6 +154,8 @@ export class ChainVerifier {
   #open: boolean;
   #first: { seq: number; prevHash: string } | null = null;
   #lastSeq = 0;
+  /** Scratch for #lineEnds, kept from page to page. */
+  #ends = new Int32Array(0);
   readonly #watch: ReadonlySet<number>;
   /** Hashes of the watched entries (witnessed heads), by sequence number, as verified. */
   readonly watched = new Map<number, string>();
@@ -157,35 +185,72 @@ export class ChainVerifier {
    * entry's hash, and that its canonical form hashes to its stored hash. Answers how many lines
    * passed; the chain advances over those only. A line that does not pass is not yet a break: the
    * caller reads that entry's columns and checkRow gives the verdict (the database may also have
-   * written a character its own way). Sound because a canonical form is a JSON encoding of the
-   * entry: two entries with different fields never share one, so a matching hash means the fields
-   * are the ones that were hashed.
+   * written a character its own way).
+   *
+   * Exact, not merely likely: a line passes only if the bytes hashed are the entry's canonical
+   * form and the stored hash is exactly the digest, so it passes precisely when checkRow would.
+   * Hence the checks on the page as a whole: one line per entry (a stored value holding a line
+   * break would shift the lines), valid UTF-8, and for the CSV form no control character. A CSV
+   * page is changed in place: its canonical forms get their brackets.
    */
   checkPage(page: LinesPage): number {
-    const text = page.text;
+    const { data, count } = page;
+    const csv = page.form === 'csv';
+    const ends = this.#lineEnds(data, count);
+    if (ends === null || !isUtf8(data) || (csv && CONTROL_BYTES.some((byte) => data.includes(byte)))) return 0;
+    const storedHashAt = csv ? 1 : 0;
+    const canonicalAt = csv ? CSV_CANONICAL_AT : HASH_LENGTH;
     let start = 0;
-    for (let line = 0; line < page.count; line += 1) {
-      const end = line === page.count - 1 ? text.length : text.indexOf('\n', start);
-      if (end < 0) return line;
-      // Fixed offsets: the stored hash, then the canonical form (its prefix written by the query
-      // itself), the previous hash and the sequence number. A stored hash of another length shifts
-      // them all, and the line fails. Compared as slices: startsWith at a position is slower.
-      const canonical = start + HASH_LENGTH;
+    for (let line = 0; line < count; line += 1) {
+      const end = ends[line]!;
+      // Fixed offsets from the line's start; a stored hash of another length shifts them all, and the line fails.
+      const canonical = start + canonicalAt;
       const prevHashAt = canonical + PREV_HASH_OFFSET;
       const seqAt = prevHashAt + HASH_LENGTH;
-      if (this.#open) {
-        // An open start takes the first entry's own sequence number and previous hash.
-        const seq = readSeq(text, seqAt);
-        if (Number.isNaN(seq)) return line;
-        this.#openAt(seq, text.slice(prevHashAt, seqAt));
+      // An open start takes the first entry's own sequence number and previous hash, once it passes.
+      const open = this.#open;
+      const expectedSeq = open ? readSeq(data, seqAt) : this.#expectedSeq;
+      const prevHash = hashAt(data, prevHashAt);
+      const expectedPrevHash = open ? prevHash : this.#prevHash;
+      if (prevHash !== expectedPrevHash || readSeq(data, seqAt) !== expectedSeq) return line;
+      let canonicalEnd = end;
+      if (csv) {
+        // The stored hash is the whole first field only if a quote and a comma follow its 64 bytes;
+        // the canonical form's inside ends at the comma before the sequence number that ends the line.
+        canonicalEnd = lastComma(data, start, end);
+        if (data[start] !== 0x22 || data[start + 1 + HASH_LENGTH] !== 0x22 || data[canonical] !== 0x2c || canonicalEnd < seqAt) return line;
+        data[canonical] = 0x5b;
+        data[canonicalEnd] = 0x5d;
+        canonicalEnd += 1;
       }
-      if (text.slice(prevHashAt, seqAt) !== this.#prevHash || readSeq(text, seqAt) !== this.#expectedSeq) return line;
-      const digest = sha256Hex(text.slice(canonical, end));
-      if (text.slice(start, canonical) !== digest) return line;
+      const digest = sha256Hex(data.subarray(canonical, canonicalEnd));
+      if (hashAt(data, start + storedHashAt) !== digest) return line;
+      if (open) this.#openAt(expectedSeq, expectedPrevHash);
       this.#advance(digest);
       start = end + 1;
     }
-    return page.count;
+    return count;
+  }
+
+  /**
+   * Where each of the page's lines ends, or null unless there are exactly `count` of them. A
+   * canonical form holds no line break, but a stored hash (and, in the CSV form, any value) is
+   * written as it is: one holding a line break would split its line in two and shift every line
+   * after it, so such a page has no line pass at all.
+   */
+  #lineEnds(data: Buffer, count: number): Int32Array | null {
+    if (this.#ends.length < count) this.#ends = new Int32Array(count);
+    const ends = this.#ends;
+    let at = 0;
+    for (let line = 0; line < count - 1; line += 1) {
+      const end = data.indexOf(0x0a, at);
+      if (end < 0) return null;
+      ends[line] = end;
+      at = end + 1;
+    }
+    if (count > 0 && data.indexOf(0x0a, at) >= 0) return null;
+    ends[count - 1] = data.length;
+    return ends;
   }
 
   #openAt(seq: number, prevHash: string): void {

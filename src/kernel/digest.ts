@@ -4,7 +4,7 @@
  */
 import { hash } from 'node:crypto';
 
-export function sha256Hex(text: string): string {
+export function sha256Hex(text: string | Uint8Array): string {
   // The one-shot digest: several times faster per short message than a Hash object (audit verify hashes millions).
   return hash('sha256', text, 'hex');
 }

@@ -2,10 +2,11 @@ import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openAuditChainReader } from '../../src/audit/audit-chain.reader.js';
-import { ChainVerifier } from '../../src/audit/audit.chain.js';
+import { canonicalAuditEntry, ChainVerifier } from '../../src/audit/audit.chain.js';
 import { recordAudit, verifyAuditChain } from '../../src/audit/audit.service.js';
 import type { ChainVerification, WitnessedHead } from '../../src/audit/audit.verify.js';
 import { startRuntime, type Runtime } from '../../src/kernel/bootstrap.js';
+import { sha256Hex } from '../../src/kernel/digest.js';
 import { createLogger } from '../../src/kernel/logger.js';
 import { testConfig } from '../support/app.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
@@ -26,8 +27,9 @@ describe.each(DIALECTS)('audit chain verification, fast and portable (%s)', (dia
     database = undefined;
   });
 
-  /** A chain of `length` entries with text that JSON escapes in every string field the caller controls. */
-  async function chainOf(length: number): Promise<Runtime> {
+  /** A chain of `length` entries with text that JSON escapes in every string field the caller controls (control characters too, unless told). */
+  async function chainOf(length: number, options: { controlCharacters?: boolean } = {}): Promise<Runtime> {
+    const awkward = options.controlCharacters === false ? 'quote " backslash \\ é 中文 😀 \u2028' : `tab\there, line\nbreak, bell\u0007, é 中文 😀 \u2028`;
     database = await createTestDatabase(dialect);
     const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
     runtime = await startRuntime(testConfig(database), { logger: createLogger('warn', sink) });
@@ -38,8 +40,8 @@ describe.each(DIALECTS)('audit chain verification, fast and portable (%s)', (dia
           actor: index % 4 === 0 ? { type: 'system' } : { type: 'staff', id: `staff-"${index}"\\` },
           action: index % 3 === 0 ? 'test.awkward' : 'test.plain',
           caseId: index % 2 === 0 ? `case-${index % 5}` : null,
-          targetId: index % 5 === 0 ? `tab\there, line\nbreak, bell\u0007, é 中文 😀 \u2028` : null,
-          details: { note: `quote " backslash \\ ctrl \u0001 del \u007f #${index}`, n: index, ok: index % 2 === 0, none: null },
+          targetId: index % 5 === 0 ? awkward : null,
+          details: { note: `quote " backslash \\ ${awkward} del \u007f #${index}`, n: index, ok: index % 2 === 0, none: null },
         }),
       );
     }
@@ -72,18 +74,46 @@ describe.each(DIALECTS)('audit chain verification, fast and portable (%s)', (dia
     for (const verdict of await verdicts()) {
       expect(verdict).toEqual({ ok: true, entries: 60, headSeq: 60, headHash: head.hash, witnessed: 0 });
     }
-    // And through the fast check itself: what the database wrote is, to the character, the canonical form.
-    const reader = await openAuditChainReader(runtime!.ctx.config.database);
+  });
+
+  it('has the database write every line exactly as the fast check needs it', async () => {
+    // PostgreSQL's CSV writer leaves control characters raw, so a page holding one takes the careful path (the test above).
+    await chainOf(60, { controlCharacters: dialect === 'sqlite' });
+    const reader = await openAuditChainReader(runtime!.ctx.config.database, { pageSize: 25 });
     try {
       const verifier = new ChainVerifier();
       for await (const page of reader.pages({ after: null, upTo: null })) {
-        if ('rows' in page) for (const row of page.rows) expect(verifier.checkRow(row)).toBeNull();
-        else expect(verifier.checkPage(page)).toBe(page.count);
+        expect('rows' in page).toBe(false);
+        if (!('rows' in page)) expect(verifier.checkPage(page)).toBe(page.count);
       }
       expect(verifier.count).toBe(60);
     } finally {
       await reader.close();
     }
+  });
+
+  it('names a last entry rehashed over text that is not its canonical form, on every path', async () => {
+    await chainOf(10, { controlCharacters: false });
+    await dropAppendOnlyTriggers();
+    const db = runtime!.ctx.db;
+    const last = await db.selectFrom('audit_events').selectAll().where('seq', '=', 10).executeTakeFirstOrThrow();
+    const fields = { seq: 10, at: last.at, actorType: last.actor_type, actorId: last.actor_id, action: last.action, caseId: last.case_id, targetId: last.target_id, details: last.details };
+    // A forged entry smuggled into the stored hash: its first 64 characters the digest of the rest of the line.
+    const tail = `["candor-audit-v1","${last.prev_hash}",10,"forged"]`;
+    await db.updateTable('audit_events').set({ hash: sha256Hex(tail + canonicalAuditEntry(fields, last.prev_hash)) + tail }).where('seq', '=', 10).execute();
+    for (const verdict of await verdicts()) expect(verdict).toMatchObject({ ok: false, entries: 9, break: { seq: 10, reason: 'hash_mismatch' } });
+    // A raw control character, hashed as PostgreSQL's CSV writer would give it (JSON escapes it).
+    const bell = { ...fields, details: '{"bell":"\u0007"}' };
+    const raw = canonicalAuditEntry(bell, last.prev_hash).replace('\\u0007', '\u0007');
+    await db.updateTable('audit_events').set({ details: bell.details, hash: sha256Hex(raw) }).where('seq', '=', 10).execute();
+    for (const verdict of await verdicts()) expect(verdict).toMatchObject({ ok: false, entries: 9, break: { seq: 10, reason: 'hash_mismatch' } });
+  });
+
+  it.runIf(dialect === 'sqlite')('names an entry whose column was made a BLOB (which JSON cannot hold) on every path', async () => {
+    await chainOf(20);
+    await dropAppendOnlyTriggers();
+    await sql`UPDATE audit_events SET details = X'7b7d' WHERE seq = 12`.execute(runtime!.ctx.db);
+    for (const verdict of await verdicts()) expect(verdict).toMatchObject({ ok: false, entries: 11, break: { seq: 12, reason: 'hash_mismatch' } });
   });
 
   it('names an altered entry in the middle of a stretch on every path', async () => {

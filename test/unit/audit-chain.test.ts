@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { decodeCopyRows } from '../../src/audit/audit-chain.reader.js';
-import { canonicalAuditEntry, ChainVerifier, GENESIS_HASH, hashAuditEntry, type AuditFields, type AuditRow, type ChainBreak, type ChainedAuditEntry } from '../../src/audit/audit.chain.js';
+import { sha256Hex } from '../../src/kernel/digest.js';
+import { canonicalAuditEntry, ChainVerifier, GENESIS_HASH, hashAuditEntry, type AuditFields, type AuditRow, type ChainBreak, type ChainedAuditEntry, type LinesPage } from '../../src/audit/audit.chain.js';
 
 /** A chain of `length` entries, each hashed onto the one before it, as recordAudit writes them. */
 function buildChain(length: number): ChainedAuditEntry[] {
@@ -138,15 +138,31 @@ describe('ChainVerifier', () => {
 });
 
 describe('ChainVerifier.checkPage (the fast check of database-built lines)', () => {
-  const line = (entry: ChainedAuditEntry, canonical = canonicalAuditEntry(entry, entry.prevHash)) => entry.hash + canonical;
-  const page = (lines: string[], lastSeq: number) => ({ text: lines.join('\n'), count: lines.length, lastSeq });
+  const canonical = (entry: ChainedAuditEntry) => canonicalAuditEntry(entry, entry.prevHash);
+  /** SQLite's line: the stored hash, then the canonical form. */
+  const joined = (entry: ChainedAuditEntry, form = canonical(entry)) => entry.hash + form;
+  /** PostgreSQL's CSV line: the quoted hash, the canonical form's inside, the sequence number (what its CSV writer gives for text without control characters). */
+  const csv = (entry: ChainedAuditEntry, form = canonical(entry)) => `"${entry.hash}",${form.slice(1, -1)},${entry.seq}`;
+  const page = (lines: string[], form: LinesPage['form'] = 'joined'): LinesPage => ({ data: Buffer.from(lines.join('\n')), count: lines.length, lastSeq: lines.length, form });
+  const row = (entry: ChainedAuditEntry): AuditRow => [entry.seq, entry.at, entry.actorType, entry.actorId, entry.action, entry.caseId, entry.targetId, entry.details, entry.prevHash, entry.hash];
 
-  test('passes a whole page and advances over it', () => {
+  /** The chain's last entry given new details and hashed again, as one who rewrote it would (it has no entry after it to keep in step). */
+  function rewriteLast(chain: ChainedAuditEntry[], details: string, hashOver: (form: string) => string): ChainedAuditEntry[] {
+    const last = { ...chain[chain.length - 1]!, details };
+    return [...chain.slice(0, -1), { ...last, hash: sha256Hex(hashOver(canonicalAuditEntry(last, last.prevHash))) }];
+  }
+
+  test.each(['joined', 'csv'] as const)('passes a whole %s page and advances over it', (form) => {
     const chain = buildChain(5);
+    chain[2] = { ...chain[2]!, details: JSON.stringify({ quote: '"', backslash: '\\', text: 'é 中文 😀 \u2028' }) };
+    const rehashed = chain.reduce<ChainedAuditEntry[]>((done, entry) => {
+      const prevHash = done.at(-1)?.hash ?? GENESIS_HASH;
+      return [...done, { ...entry, prevHash, hash: hashAuditEntry(entry, prevHash) }];
+    }, []);
     const verifier = new ChainVerifier();
-    expect(verifier.checkPage(page(chain.map((entry) => line(entry)), 5))).toBe(5);
+    expect(verifier.checkPage(page(rehashed.map((entry) => (form === 'csv' ? csv(entry) : joined(entry))), form))).toBe(5);
     expect(verifier.count).toBe(5);
-    expect(verifier.headHash).toBe(chain[4]!.hash);
+    expect(verifier.headHash).toBe(rehashed[4]!.hash);
   });
 
   test('stops at a line written another way, without advancing, so checkRow can give the verdict', () => {
@@ -156,36 +172,67 @@ describe('ChainVerifier.checkPage (the fast check of database-built lines)', () 
     chain[2] = { ...fields, prevHash, hash: hashAuditEntry(fields, prevHash) };
     chain[3] = { ...chain[3]!, prevHash: chain[2]!.hash, hash: hashAuditEntry(chain[3]!, chain[2]!.hash) };
     // A database that escapes é as \u00e9 writes valid JSON, but not the text that was hashed.
-    const written = chain.map((entry, index) => (index === 2 ? line(entry, canonicalAuditEntry(entry, entry.prevHash).replace('é', '\\u00e9')) : line(entry)));
+    const written = chain.map((entry, index) => (index === 2 ? joined(entry, canonical(entry).replace('é', '\\u00e9')) : joined(entry)));
     const verifier = new ChainVerifier();
-    expect(verifier.checkPage(page(written, 4))).toBe(2);
+    expect(verifier.checkPage(page(written))).toBe(2);
     expect(verifier.count).toBe(2);
-    const rest = chain.slice(2).map((entry): AuditRow => [entry.seq, entry.at, entry.actorType, entry.actorId, entry.action, entry.caseId, entry.targetId, entry.details, entry.prevHash, entry.hash]);
-    for (const row of rest) expect(verifier.checkRow(row)).toBeNull();
+    for (const entry of chain.slice(2)) expect(verifier.checkRow(row(entry))).toBeNull();
     expect(verifier.headHash).toBe(chain[3]!.hash);
   });
 
-  test('an open start takes the first entry it sees, and reports it for joining', () => {
+  test.each(['joined', 'csv'] as const)('an open start takes the first entry it sees (%s), and reports it for joining', (form) => {
     const chain = buildChain(6);
     const verifier = new ChainVerifier({ openStart: true });
-    expect(verifier.checkPage(page(chain.slice(3).map((entry) => line(entry)), 6))).toBe(3);
+    expect(verifier.checkPage(page(chain.slice(3).map((entry) => (form === 'csv' ? csv(entry) : joined(entry))), form))).toBe(3);
     expect(verifier.first).toEqual({ seq: 4, prevHash: chain[2]!.hash });
+  });
+
+  test('an open start whose first line fails takes nothing from it', () => {
+    const chain = buildChain(3);
+    const verifier = new ChainVerifier({ openStart: true });
+    expect(verifier.checkPage(page([joined({ ...chain[1]!, hash: 'f'.repeat(64) })]))).toBe(0);
+    expect(verifier.first).toBeNull();
+    expect(verifier.checkRow(row(chain[1]!))).toBeNull();
+    expect(verifier.first).toEqual({ seq: 2, prevHash: chain[0]!.hash });
   });
 
   test('a line whose sequence number is not the next one does not pass', () => {
     const chain = buildChain(3);
     const verifier = new ChainVerifier();
-    expect(verifier.checkPage(page([line(chain[0]!), line(chain[2]!)], 3))).toBe(1);
+    expect(verifier.checkPage(page([joined(chain[0]!), joined(chain[2]!)]))).toBe(1);
   });
-});
 
-describe('decodeCopyRows (PostgreSQL COPY text)', () => {
-  test('reads NULL, escapes and tabs inside values exactly', () => {
-    const rows: AuditRow[] = [];
-    decodeCopyRows(['7\t2026-01-01T00:00:00.000Z\tstaff\t\\N\tcase.read\tc-1\t\\N\t{}\tp\th', '8\tat\tsystem\ta\\\\b\tx\\ty\t\\\\N\tline\\nbreak\t{"q":"\\\\\\""}\tp\th', ''].join('\n'), rows);
-    expect(rows).toEqual([
-      [7, '2026-01-01T00:00:00.000Z', 'staff', null, 'case.read', 'c-1', null, '{}', 'p', 'h'],
-      [8, 'at', 'system', 'a\\b', 'x\ty', '\\N', 'line\nbreak', '{"q":"\\""}', 'p', 'h'],
-    ]);
+  test('a stored hash holding a line break (a forged line inside it) lets no line of the page pass', () => {
+    const chain = buildChain(3);
+    // The forged line would pass on its own: its hash is right for its canonical form, and it follows entry #1.
+    const forged = { ...chain[1]!, details: '{"forged":true}' };
+    const smuggled = { ...chain[1]!, hash: `${hashAuditEntry(forged, forged.prevHash)}${canonical(forged)}\n${'0'.repeat(64)}` };
+    const verifier = new ChainVerifier();
+    expect(verifier.checkPage(page([joined(chain[0]!), joined(smuggled, canonical(chain[1]!)), joined(chain[2]!)]))).toBe(0);
+    expect(verifier.count).toBe(0);
+  });
+
+  test('CSV: a line passes only in the shape the CSV writer gives it: the hash in quotes, then a comma', () => {
+    const chain = buildChain(2);
+    const verifier = new ChainVerifier();
+    expect(verifier.checkPage(page([csv(chain[0]!), `'${csv(chain[1]!).slice(1)}`], 'csv'))).toBe(1);
+    expect(verifier.checkPage(page([csv(chain[1]!).replace(/^("[0-9a-f]{64}"),/, '$1;')], 'csv'))).toBe(0);
+    expect(verifier.checkPage(page([csv(chain[1]!)], 'csv'))).toBe(1);
+  });
+
+  test('CSV: a raw control character anywhere in the page (JSON escapes them) lets no line pass, even under a hash made for it', () => {
+    const chain = rewriteLast(buildChain(3), '{"bell":"\u0007"}', (form) => form.replace('\\u0007', '\u0007'));
+    const lines = chain.map((entry) => csv(entry, canonical(entry).replace('\\u0007', '\u0007')));
+    expect(new ChainVerifier().checkPage(page(lines, 'csv'))).toBe(0);
+    // Written as JSON writes it, the same entry passes the fast check only under the honest hash: and that is not the one stored.
+    const verifier = new ChainVerifier();
+    expect(verifier.checkPage(page(chain.map((entry) => csv(entry)), 'csv'))).toBe(2);
+    expect(verifier.checkRow(row(chain[2]!))).toMatchObject({ seq: 3, reason: 'hash_mismatch' });
+  });
+
+  test('bytes that are not UTF-8 let no line pass', () => {
+    const chain = buildChain(2);
+    const data = Buffer.concat([Buffer.from(`${joined(chain[0]!)}\n`), Buffer.from(joined(chain[1]!)), Buffer.from([0xff])]);
+    expect(new ChainVerifier().checkPage({ data, count: 2, lastSeq: 2, form: 'joined' })).toBe(0);
   });
 });
