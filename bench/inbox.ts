@@ -4,19 +4,13 @@
  * request at a time against a running server.
  * Run on its own: `node --import tsx bench/inbox.ts` (after `npm run build`).
  */
-import { sql } from 'kysely';
-import { createStaffUser } from '../src/identity/identity.service.js';
-import { startRuntime } from '../src/kernel/bootstrap.js';
-import { loadConfig } from '../src/kernel/config.js';
-import type { UserPublicKey } from '../src/kernel/crypto.js';
 import type { Dialect } from '../src/kernel/database.js';
-import { createLogger } from '../src/kernel/logger.js';
 import { cpuSnapshot, cpuUse, pidsNamed, waitForQuietMachine, type CpuUse } from './support/cpu.js';
 import { createBenchDatabase } from './support/databases.js';
 import { dialectsFromEnv, intFromEnv, numberFromEnv } from './support/env.js';
 import { describeMachine, isEntryPoint, runAsScript, type Figure } from './support/figures.js';
 import { BenchClient } from './support/http.js';
-import { seedCases } from './support/seed-cases.js';
+import { seedHandlerInbox } from './support/seed-cases.js';
 import { assertBuilt, candorEnv, startCandorServer } from './support/server.js';
 import { formatLatency, ms, summarize } from './support/stats.js';
 
@@ -63,53 +57,6 @@ const HANDLER = { email: 'inbox-handler@bench.example.org', password: 'bench han
 interface CasePage {
   items: { id: string }[];
   nextCursor: string | null;
-}
-
-/** Creates the handler (and an oversight member holding every key) and seeds the cases; answers seconds taken. */
-async function prepareDatabase(env: NodeJS.ProcessEnv, dialect: Dialect, options: InboxOptions): Promise<number> {
-  const config = loadConfig(env);
-  const runtime = await startRuntime(config, { logger: createLogger('warn', process.stderr) });
-  try {
-    const { ctx } = runtime;
-    const actor = { type: 'system' as const, id: 'bench' };
-    const handler = await createStaffUser(ctx, actor, { ...HANDLER, name: 'Inbox Handler', role: 'handler', channel: 'general' });
-    const oversight = await createStaffUser(ctx, actor, { email: 'oversight@bench.example.org', password: HANDLER.password, name: 'Oversight', role: 'oversight' });
-    const keys = await ctx.db.selectFrom('users').select(['id', 'public_key']).execute();
-    const publicKey = (id: string) => keys.find((row) => row.id === id)!.public_key as UserPublicKey;
-    const channel = await ctx.db.selectFrom('channels').select('id').where('slug', '=', 'general').executeTakeFirstOrThrow();
-    const salt = await ctx.db.selectFrom('settings').select('value').where('key', '=', 'receipt_salt').executeTakeFirstOrThrow();
-
-    const started = performance.now();
-    let reported = 0;
-    const { open } = await seedCases(
-      ctx.db,
-      {
-        cases: options.cases,
-        channelId: channel.id,
-        handler: { id: handler.id, publicKey: publicKey(handler.id) },
-        oversight: { id: oversight.id, publicKey: publicKey(oversight.id) },
-        narrativeChars: options.narrativeChars,
-        clocks: config.clocks,
-        argon2: config.argon2,
-        receiptSalt: Buffer.from(salt.value, 'base64'),
-        now: new Date(),
-      },
-      (done) => {
-        if (done - reported >= 25_000 || done === options.cases) {
-          reported = done;
-          console.log(`[inbox/${dialect}] seeded ${done} cases (${((performance.now() - started) / 1000).toFixed(1)} s)`);
-        }
-      },
-    );
-    // PostgreSQL's autovacuum would have analysed a table that grew this much; do it now rather than
-    // measure plans made without statistics. SQLite is left as Candor leaves it (no ANALYZE).
-    if (dialect === 'postgres') await sql`ANALYZE`.execute(ctx.db);
-    const seconds = (performance.now() - started) / 1000;
-    console.log(`[inbox/${dialect}] ${options.cases} cases seeded in ${seconds.toFixed(1)} s (${open} with a running deadline, the rest closed)`);
-    return seconds;
-  } finally {
-    await runtime.close();
-  }
 }
 
 async function getPage(client: BenchClient, limit: number, cursor: string | null, latencies: number[], extra = ''): Promise<CasePage> {
@@ -183,7 +130,7 @@ async function runInboxOn(dialect: Dialect, options: InboxOptions): Promise<Figu
   const database = await createBenchDatabase(dialect, 'inbox');
   try {
     const env = candorEnv(database);
-    await prepareDatabase(env, dialect, options);
+    await seedHandlerInbox(env, dialect, `[inbox/${dialect}]`, { handler: HANDLER, cases: options.cases, narrativeChars: options.narrativeChars });
     const server = await startCandorServer(env);
     const client = new BenchClient(server.baseUrl, 1);
     try {

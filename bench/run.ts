@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { runClocksBench } from './clocks.js';
+import { runConsoleBench } from './console.js';
 import { runInboxBench } from './inbox.js';
 import { runIntakeBench } from './intake.js';
 import { runRoutingBench } from './routing.js';
@@ -15,6 +16,7 @@ import { describeCode, describeMachine, formatFigures, meetsTarget, type Figure 
 const BENCHES: { name: string; run: () => Promise<Figure[]> }[] = [
   { name: 'intake', run: () => runIntakeBench() },
   { name: 'inbox', run: () => runInboxBench() },
+  { name: 'console', run: () => runConsoleBench() },
   { name: 'clocks', run: () => runClocksBench() },
   { name: 'routing', run: () => runRoutingBench() },
   { name: 'audit', run: () => runAuditVerifyBench() },

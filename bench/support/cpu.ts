@@ -108,4 +108,33 @@ export function pidsNamed(name: string): number[] {
   }
 }
 
+/** The processes `root` started, theirs in turn and so on (a browser's renderers and helpers, say). */
+export function descendantPids(root: number): number[] {
+  const children = new Map<number, number[]>();
+  try {
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+        // "pid (comm) state ppid ...": the parent is the second field after the command name.
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+      } catch {
+        // the process ended while the list was read
+      }
+    }
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  const pending = [root];
+  while (pending.length > 0) {
+    for (const child of children.get(pending.pop()!) ?? []) {
+      found.push(child);
+      pending.push(child);
+    }
+  }
+  return found;
+}
+
 export const CORES = os.cpus().length;

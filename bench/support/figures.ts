@@ -11,7 +11,7 @@ export interface Target {
 }
 
 export interface Figure {
-  bench: 'intake' | 'inbox' | 'clocks' | 'routing' | 'audit';
+  bench: 'intake' | 'inbox' | 'console' | 'clocks' | 'routing' | 'audit';
   database: string;
   name: string;
   value: number;

@@ -4,12 +4,15 @@
  * (real sealed content and wrapped keys, produced by the crypto module for a handful of cases and
  * reused, which is harmless because listing never opens them), with deadlines from the real clock
  * rules spread over a year, and a realistic mix of open, acknowledged and closed cases.
+ * `seedHandlerInbox` prepares a whole database around them: the handler, oversight, the cases.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { sql, type Insertable } from 'kysely';
 import { sealReport } from '../../src/cases/case.content.js';
 import { initialDeadlines, nextDeadline } from '../../src/clocks/clock.rules.js';
-import type { ClockDefaults } from '../../src/kernel/config.js';
-import type { Argon2Params } from '../../src/kernel/config.js';
+import { createStaffUser } from '../../src/identity/identity.service.js';
+import { startRuntime } from '../../src/kernel/bootstrap.js';
+import { loadConfig, type Argon2Params, type ClockDefaults } from '../../src/kernel/config.js';
 import {
   deriveReceiptSecrets,
   generateCaseKey,
@@ -19,9 +22,9 @@ import {
   wrapCaseKeyForUser,
   type UserPublicKey,
 } from '../../src/kernel/crypto.js';
-import type { Db } from '../../src/kernel/database.js';
+import type { Db, Dialect } from '../../src/kernel/database.js';
 import type { CaseAccessTable, CasesTable } from '../../src/kernel/db-schema.js';
-import type { Insertable } from 'kysely';
+import { createLogger } from '../../src/kernel/logger.js';
 import { reportNarrative } from './narrative.js';
 
 const DAY_MS = 86_400_000;
@@ -158,4 +161,62 @@ export async function seedCases(db: Db, plan: SeedPlan, progress?: (done: number
     progress?.(done);
   }
   return { open };
+}
+
+export interface HandlerInbox {
+  /** The handler who reads every case, as they sign in. */
+  handler: { email: string; password: string };
+  cases: number;
+  narrativeChars: number;
+}
+
+/**
+ * Prepares a bench database as the server will find it (migrated, with its settings): a handler on
+ * the general channel who reads `inbox.cases` seeded cases, and an oversight member holding every
+ * key. Progress goes to the log under `tag`; answers the seconds seeding took.
+ */
+export async function seedHandlerInbox(env: NodeJS.ProcessEnv, dialect: Dialect, tag: string, inbox: HandlerInbox): Promise<number> {
+  const config = loadConfig(env);
+  const runtime = await startRuntime(config, { logger: createLogger('warn', process.stderr) });
+  try {
+    const { ctx } = runtime;
+    const actor = { type: 'system' as const, id: 'bench' };
+    const handler = await createStaffUser(ctx, actor, { ...inbox.handler, name: 'Inbox Handler', role: 'handler', channel: 'general' });
+    const oversight = await createStaffUser(ctx, actor, { email: 'oversight@bench.example.org', password: inbox.handler.password, name: 'Oversight', role: 'oversight' });
+    const keys = await ctx.db.selectFrom('users').select(['id', 'public_key']).execute();
+    const publicKey = (id: string) => keys.find((row) => row.id === id)!.public_key as UserPublicKey;
+    const channel = await ctx.db.selectFrom('channels').select('id').where('slug', '=', 'general').executeTakeFirstOrThrow();
+    const salt = await ctx.db.selectFrom('settings').select('value').where('key', '=', 'receipt_salt').executeTakeFirstOrThrow();
+
+    const started = performance.now();
+    let reported = 0;
+    const { open } = await seedCases(
+      ctx.db,
+      {
+        cases: inbox.cases,
+        channelId: channel.id,
+        handler: { id: handler.id, publicKey: publicKey(handler.id) },
+        oversight: { id: oversight.id, publicKey: publicKey(oversight.id) },
+        narrativeChars: inbox.narrativeChars,
+        clocks: config.clocks,
+        argon2: config.argon2,
+        receiptSalt: Buffer.from(salt.value, 'base64'),
+        now: new Date(),
+      },
+      (done) => {
+        if (done - reported >= 25_000 || done === inbox.cases) {
+          reported = done;
+          console.log(`${tag} seeded ${done} cases (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+        }
+      },
+    );
+    // PostgreSQL's autovacuum would have analysed a table that grew this much; do it now rather than
+    // measure plans made without statistics. SQLite is left as Candor leaves it (no ANALYZE).
+    if (dialect === 'postgres') await sql`ANALYZE`.execute(ctx.db);
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`${tag} ${inbox.cases} cases seeded in ${seconds.toFixed(1)} s (${open} with a running deadline, the rest closed)`);
+    return seconds;
+  } finally {
+    await runtime.close();
+  }
 }

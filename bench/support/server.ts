@@ -44,6 +44,26 @@ export function assertBuilt(): void {
   }
 }
 
+/**
+ * Candor serves the staff console from dist/console, which `npm run build` writes from web/. The
+ * console bench refuses to run without it and warns when web/ has changed since, as assertBuilt does.
+ */
+export function assertConsoleBuilt(): void {
+  const page = path.join(REPO_ROOT, 'dist/console/index.html');
+  if (!fs.existsSync(page)) throw new Error('dist/console is missing: run `npm run build` first (npm run bench does).');
+  const builtAt = fs.statSync(page).mtimeMs;
+  const changed = fs
+    .readdirSync(path.join(REPO_ROOT, 'web'), { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs > builtAt)
+    .map((entry) => path.relative(REPO_ROOT, path.join(entry.parentPath, entry.name)));
+  if (changed.length > 0) {
+    console.warn(
+      `[bench] WARNING: ${changed.length} console source(s) changed since the console was built (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', ...' : ''}): ` +
+        'run `npm run build` if the figures should cover them.',
+    );
+  }
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();

@@ -2,7 +2,8 @@
  * The staff console in real Chromium, against a real Candor (SQLite) under its real
  * Content-Security-Policy: a handler signs in, finds the overdue case at the top of the inbox,
  * acknowledges it, messages the reporter and sees the reply arrive; axe-core on every page; and
- * the inbox of a handler with 10,000 cases, timed.
+ * the inbox of a handler with 10,000 cases, a page at a time. How fast it draws is bench/console.ts's
+ * to say, not a test's.
  */
 import { createHash } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
@@ -16,7 +17,6 @@ import { HttpClient } from '../support/http-client.js';
 import { LAPTOP, axeViolations, buildConsole, copyCase, describeViolations, launchChromium, screenshot } from './console-support.js';
 
 const DAY_MS = 86_400_000;
-const INBOX_BUDGET_MS = 1_000;
 const LARGE_INBOX = 10_000;
 
 let app: TestApp;
@@ -309,7 +309,7 @@ describe('staff console', () => {
     await context.close();
   });
 
-  it(`draws the first page of an inbox of ${LARGE_INBOX.toLocaleString('en')} cases in under a second`, async () => {
+  it(`lists an inbox of ${LARGE_INBOX.toLocaleString('en')} cases a page at a time, with counts and filters`, async () => {
     const busy = await app.createStaff('handler', { channel: 'general', email: 'busy.handler@example.org' });
     const template = await app.submitReport({ category: 'harassment', narrative: 'One of many.' });
     const client = await app.signIn(busy);
@@ -319,29 +319,16 @@ describe('staff console', () => {
     const readable = await app.ctx.db.selectFrom('case_access').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', busy.id).executeTakeFirstOrThrow();
     expect(Number(readable.n)).toBeGreaterThanOrEqual(LARGE_INBOX);
 
+    // Signing in lands on the inbox: the first page of 50 is drawn, and marked for bench/console.ts.
     const { context, page } = await newPage();
     await signIn(page, busy);
-    const timings: number[] = [];
-    for (let run = 0; run < 3; run++) {
-      const started = Date.now();
-      await page.goto('/console/');
-      await page.locator('table.inbox tbody tr').nth(49).waitFor();
-      const wall = Date.now() - started;
-      const mark = await page.evaluate(() => performance.getEntriesByName('candor:inbox-rendered')[0]?.startTime ?? Number.NaN);
-      timings.push(mark);
-      // Where the time went: the page and script, the session check, and the first page of cases from the API.
-      const parts = await page.evaluate(() =>
-        performance
-          .getEntriesByType('resource')
-          .filter((entry) => /\/api\/v1\/(cases|auth\/me)|\.js$/.test(entry.name))
-          .map((entry) => `${new URL(entry.name).pathname.replace(/^.*\//, '')} ${Math.round(entry.startTime)}-${Math.round((entry as unknown as { responseEnd: number }).responseEnd)}`)
-          .join(', '),
-      );
-      console.log(`[console] inbox of ${LARGE_INBOX} cases: first page drawn ${Math.round(mark)} ms after navigation start (${wall} ms wall clock, run ${run + 1}; ${parts} ms)`);
-    }
+    const rows = page.locator('table.inbox tbody tr');
+    await rows.nth(49).waitFor();
+    expect(await rows.count()).toBe(50);
+    await expect.poll(() => page.evaluate(() => performance.getEntriesByName('candor:inbox-rendered').length)).toBe(1);
     // Paging on: the next page comes from nextCursor and is appended.
     await page.getByRole('button', { name: /^Show \d+ more$/ }).click();
-    await page.locator('table.inbox tbody tr').nth(99).waitFor();
+    await rows.nth(99).waitFor();
 
     // Counts and filters come from the API; a filter is kept in the address.
     const counts = page.locator('p.counts');
@@ -349,16 +336,11 @@ describe('staff console', () => {
     const overdueCount = Number(/([\d,]+) overdue/.exec((await counts.textContent()) ?? '')![1]!.replace(/,/g, ''));
     expect(overdueCount).toBeGreaterThan(0);
     await page.getByLabel('Overdue only').check();
-    await expect.poll(() => counts.textContent()).toContain('match the filters');
+    // The line says "match the filters" at once, over the old counts, until the filtered page arrives: wait for its count.
+    await expect.poll(() => counts.textContent()).toContain(`${overdueCount.toLocaleString('en')} cases match the filters`);
     expect(page.url()).toContain('overdue=true');
-    expect(await counts.textContent()).toContain(`${overdueCount.toLocaleString('en')} cases match the filters`);
-    const shown = page.locator('table.inbox tbody tr');
-    expect(await shown.count()).toBe(Math.min(50, overdueCount));
-    expect(await shown.filter({ hasText: 'Overdue' }).count()).toBe(await shown.count());
-    // The median of three loads, so that one load slowed by a busy machine does not decide it.
-    const median = [...timings].sort((x, y) => x - y)[1]!;
-    console.log(`[console] inbox of ${LARGE_INBOX} cases: median ${Math.round(median)} ms to the first page drawn (budget ${INBOX_BUDGET_MS} ms)`);
-    expect(median).toBeLessThan(INBOX_BUDGET_MS);
+    expect(await rows.count()).toBe(Math.min(50, overdueCount));
+    expect(await rows.filter({ hasText: 'Overdue' }).count()).toBe(await rows.count());
     expect(problems).toEqual([]);
     await context.close();
   }, 180_000);

@@ -71,7 +71,7 @@ export function InboxPage({ search }: { search: URLSearchParams }) {
     );
   }, []);
 
-  // The browser test reads this mark: navigation start to the first page of cases on screen.
+  // bench/console.ts reads this mark (the browser test checks it is set): navigation start to the first page of cases on screen.
   useEffect(() => {
     if (state && !marked.current) {
       marked.current = true;
