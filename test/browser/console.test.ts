@@ -335,9 +335,19 @@ describe('staff console', () => {
     expect(await counts.textContent()).toMatch(/^10,000 cases, [\d,]+ overdue\./);
     const overdueCount = Number(/([\d,]+) overdue/.exec((await counts.textContent()) ?? '')![1]!.replace(/,/g, ''));
     expect(overdueCount).toBeGreaterThan(0);
+    // The filtered page is held back: meanwhile the line says it is counting, not the old counts under the new words.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/api\/v1\/cases\?.*overdue=true/, async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.getByLabel('Overdue only').check();
-    // The line says "match the filters" at once, over the old counts, until the filtered page arrives: wait for its count.
-    await expect.poll(() => counts.textContent()).toContain(`${overdueCount.toLocaleString('en')} cases match the filters`);
+    await expect.poll(() => counts.textContent()).toBe('Counting the cases…');
+    expect(await counts.getAttribute('aria-busy')).toBe('true');
+    release();
+    await expect.poll(() => counts.textContent()).toContain('match the filters');
+    expect(await counts.textContent()).toContain(`${overdueCount.toLocaleString('en')} cases match the filters`);
     expect(page.url()).toContain('overdue=true');
     expect(await rows.count()).toBe(Math.min(50, overdueCount));
     expect(await rows.filter({ hasText: 'Overdue' }).count()).toBe(await rows.count());

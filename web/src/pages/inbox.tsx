@@ -27,6 +27,8 @@ export function filtersFrom(search: URLSearchParams): Filters {
 }
 
 interface InboxState {
+  /** The address's query these cases answer: while another one loads, their counts are not said. */
+  query: string;
   items: CaseSummary[];
   nextCursor: string | null;
   counts: CaseList['counts'];
@@ -53,7 +55,7 @@ export function InboxPage({ search }: { search: URLSearchParams }) {
     setError(undefined);
     try {
       const page = await takeCases({ limit: PAGE_SIZE, counts: 'true', ...filtersFrom(new URLSearchParams(query)) });
-      setState({ items: page.items, nextCursor: page.nextCursor, counts: page.counts });
+      setState({ query, items: page.items, nextCursor: page.nextCursor, counts: page.counts });
       setNow(Date.now());
     } catch (caught) {
       setError(caught);
@@ -84,7 +86,7 @@ export function InboxPage({ search }: { search: URLSearchParams }) {
     setLoadingMore(true);
     try {
       const page = await casesApi.list({ limit: PAGE_SIZE, cursor: state.nextCursor, ...filters });
-      setState({ items: [...state.items, ...page.items], nextCursor: page.nextCursor, counts: state.counts });
+      setState({ ...state, items: [...state.items, ...page.items], nextCursor: page.nextCursor });
     } catch (caught) {
       setError(caught);
     } finally {
@@ -165,7 +167,12 @@ export function InboxPage({ search }: { search: URLSearchParams }) {
       )}
       {error !== undefined && <ErrorNotice error={error} />}
       {!state && error === undefined && <Loading what="cases" />}
-      {state?.counts && (
+      {state?.counts && state.query !== query && (
+        <p className="counts" role="status" aria-busy="true">
+          Counting the cases…
+        </p>
+      )}
+      {state?.counts && state.query === query && (
         <p className="counts" role="status">
           <strong>{state.counts.total.toLocaleString()}</strong> {state.counts.total === 1 ? 'case' : 'cases'}
           {filtered ? ' match the filters' : ''},{' '}
