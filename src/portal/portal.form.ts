@@ -22,6 +22,7 @@ export const ANONYMITY = ['anonymous', 'confidential', 'named'] as const;
 const PERSON_FIELDS = {
   subject: ['name', 'org', 'rel'],
   witness: ['name', 'contact'],
+  supporter: ['name', 'contact'],
   excluded: ['name'],
 } as const;
 
@@ -42,7 +43,7 @@ export function formFieldNames(definition: QuestionnaireDefinition, rows: number
 export function rowsIn(form: Record<string, unknown>): number {
   let rows = PEOPLE_ROWS;
   for (const key of Object.keys(form)) {
-    const match = /^(?:subject|witness|excluded)_[a-z]+_(\d{1,2})$/.exec(key);
+    const match = /^(?:subject|witness|supporter|excluded)_[a-z]+_(\d{1,2})$/.exec(key);
     if (match) rows = Math.max(rows, Math.min(Number(match[1]), MAX_PEOPLE));
   }
   return rows;
@@ -111,8 +112,9 @@ export function formToReport(form: ReportForm, channel: string, questionnaireVer
   }
   const subjects = people(form, 'subject');
   const witnesses = people(form, 'witness');
+  const supporters = people(form, 'supporter');
   const excluded = people(form, 'excluded');
-  for (const [kind, rows] of [['subject', subjects], ['witness', witnesses], ['excluded', excluded]] as const) {
+  for (const [kind, rows] of [['subject', subjects], ['witness', witnesses], ['supporter', supporters], ['excluded', excluded]] as const) {
     for (const { row, values } of rows) if (!values.name) errors[`${kind}_name_${row}`] = 'form.err.personName';
   }
   const candidate = {
@@ -128,6 +130,7 @@ export function formToReport(form: ReportForm, channel: string, questionnaireVer
         : { name: form.identity_name ?? '', email: form.identity_email, phone: form.identity_phone },
     subjects: subjects.filter((p) => p.values.name).map(({ values }) => ({ name: values.name!, organisation: values.org, relationship: values.rel })),
     witnesses: witnesses.filter((p) => p.values.name).map(({ values }) => ({ name: values.name!, contact: values.contact })),
+    supporters: supporters.filter((p) => p.values.name).map(({ values }) => ({ name: values.name!, contact: values.contact })),
     excluded: excluded.filter((p) => p.values.name).map(({ values }) => ({ name: values.name! })),
     outcome: form.outcome,
     safeNow: (SAFETY_ANSWERS as readonly string[]).includes(form.safety ?? '') ? form.safety : undefined,
@@ -141,8 +144,8 @@ export function formToReport(form: ReportForm, channel: string, questionnaireVer
       const tooLong = issue.code === 'too_big';
       if (first === 'narrative') errors.narrative = tooLong ? 'form.err.tooLong' : 'form.err.narrative';
       else if (first === 'identity') errors[second === 'email' ? 'identity_email' : 'identity_name'] = second === 'email' ? 'form.err.email' : 'form.err.identityName';
-      else if (first === 'subjects' || first === 'witnesses' || first === 'excluded') {
-        const kind = first === 'subjects' ? 'subject' : first === 'witnesses' ? 'witness' : 'excluded';
+      else if (first === 'subjects' || first === 'witnesses' || first === 'supporters' || first === 'excluded') {
+        const kind = first === 'subjects' ? 'subject' : first === 'witnesses' ? 'witness' : first === 'supporters' ? 'supporter' : 'excluded';
         errors[`${kind}_${third === 'organisation' ? 'org' : third === 'relationship' ? 'rel' : (third ?? 'name')}_${Number(second) + 1}`] = tooLong ? 'form.err.tooLong' : 'form.err.invalid';
       } else if (first === 'occurredAt') errors.when_around = 'form.err.tooLong';
       else if (first === 'location') errors.where_detail = 'form.err.tooLong';
