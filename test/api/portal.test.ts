@@ -201,6 +201,13 @@ describe.each(DIALECTS)('the reporter portal over plain HTTP, as a browser witho
     expect(html).toContain('value="tom.becker@corp.example"');
   });
 
+  it('marks a problem in a later row next to that row, when a row before it was left empty', async () => {
+    const { review, html } = await reviewed({ narrative: 'x', witness_name_1: 'Lee Chen', supporter_name_1: 'Ines Moreau', supporter_name_3: 'T'.repeat(201) });
+    expect(review.status).toBe(400);
+    expect(html).toContain('id="f-supporter_name_3-error"');
+    expect(html).not.toContain('id="f-supporter_name_2-error"');
+  });
+
   it('refuses forms without a valid token, or posted from another site', async () => {
     const missing = await postForm('/c/general/review', { narrative: 'x' });
     expect(missing.status).toBe(403);
