@@ -22,8 +22,14 @@ export const ANONYMITY = ['anonymous', 'confidential', 'named'] as const;
 const PERSON_FIELDS = {
   subject: ['name', 'org', 'rel'],
   witness: ['name', 'contact'],
+  supporter: ['name', 'contact'],
   excluded: ['name'],
 } as const;
+
+/** The intake request's lists of people, and the form's row prefix for each. */
+const KIND_OF_LIST = { subjects: 'subject', witnesses: 'witness', supporters: 'supporter', excluded: 'excluded' } as const;
+type PeopleList = keyof typeof KIND_OF_LIST;
+const PEOPLE_LISTS = Object.keys(KIND_OF_LIST) as PeopleList[];
 
 /** The field names this form may carry for a questionnaire; anything else the browser sends is dropped. */
 export function formFieldNames(definition: QuestionnaireDefinition, rows: number): string[] {
@@ -42,7 +48,7 @@ export function formFieldNames(definition: QuestionnaireDefinition, rows: number
 export function rowsIn(form: Record<string, unknown>): number {
   let rows = PEOPLE_ROWS;
   for (const key of Object.keys(form)) {
-    const match = /^(?:subject|witness|excluded)_[a-z]+_(\d{1,2})$/.exec(key);
+    const match = /^(?:subject|witness|supporter|excluded)_[a-z]+_(\d{1,2})$/.exec(key);
     if (match) rows = Math.max(rows, Math.min(Number(match[1]), MAX_PEOPLE));
   }
   return rows;
@@ -109,12 +115,13 @@ export function formToReport(form: ReportForm, channel: string, questionnaireVer
     const value = form[`q_${question.id}`];
     if (value) answers[question.id] = value;
   }
-  const subjects = people(form, 'subject');
-  const witnesses = people(form, 'witness');
-  const excluded = people(form, 'excluded');
-  for (const [kind, rows] of [['subject', subjects], ['witness', witnesses], ['excluded', excluded]] as const) {
-    for (const { row, values } of rows) if (!values.name) errors[`${kind}_name_${row}`] = 'form.err.personName';
+  const rows = { subjects: people(form, 'subject'), witnesses: people(form, 'witness'), supporters: people(form, 'supporter'), excluded: people(form, 'excluded') };
+  for (const list of PEOPLE_LISTS) {
+    for (const { row, values } of rows[list]) if (!values.name) errors[`${KIND_OF_LIST[list]}_name_${row}`] = 'form.err.personName';
   }
+  // Only named rows go to intake; a problem with the n-th of them belongs next to its own row, whatever was left empty before it.
+  const hasName = (person: { values: Record<string, string> }) => Boolean(person.values.name);
+  const named = { subjects: rows.subjects.filter(hasName), witnesses: rows.witnesses.filter(hasName), supporters: rows.supporters.filter(hasName), excluded: rows.excluded.filter(hasName) };
   const candidate = {
     channel,
     category: (REPORT_CATEGORIES as readonly string[]).includes(form.category ?? '') ? form.category : 'other',
@@ -126,9 +133,10 @@ export function formToReport(form: ReportForm, channel: string, questionnaireVer
       anonymity === 'anonymous'
         ? undefined
         : { name: form.identity_name ?? '', email: form.identity_email, phone: form.identity_phone },
-    subjects: subjects.filter((p) => p.values.name).map(({ values }) => ({ name: values.name!, organisation: values.org, relationship: values.rel })),
-    witnesses: witnesses.filter((p) => p.values.name).map(({ values }) => ({ name: values.name!, contact: values.contact })),
-    excluded: excluded.filter((p) => p.values.name).map(({ values }) => ({ name: values.name! })),
+    subjects: named.subjects.map(({ values }) => ({ name: values.name!, organisation: values.org, relationship: values.rel })),
+    witnesses: named.witnesses.map(({ values }) => ({ name: values.name!, contact: values.contact })),
+    supporters: named.supporters.map(({ values }) => ({ name: values.name!, contact: values.contact })),
+    excluded: named.excluded.map(({ values }) => ({ name: values.name! })),
     outcome: form.outcome,
     safeNow: (SAFETY_ANSWERS as readonly string[]).includes(form.safety ?? '') ? form.safety : undefined,
     questionnaireVersion,
@@ -141,9 +149,10 @@ export function formToReport(form: ReportForm, channel: string, questionnaireVer
       const tooLong = issue.code === 'too_big';
       if (first === 'narrative') errors.narrative = tooLong ? 'form.err.tooLong' : 'form.err.narrative';
       else if (first === 'identity') errors[second === 'email' ? 'identity_email' : 'identity_name'] = second === 'email' ? 'form.err.email' : 'form.err.identityName';
-      else if (first === 'subjects' || first === 'witnesses' || first === 'excluded') {
-        const kind = first === 'subjects' ? 'subject' : first === 'witnesses' ? 'witness' : 'excluded';
-        errors[`${kind}_${third === 'organisation' ? 'org' : third === 'relationship' ? 'rel' : (third ?? 'name')}_${Number(second) + 1}`] = tooLong ? 'form.err.tooLong' : 'form.err.invalid';
+      else if ((PEOPLE_LISTS as readonly string[]).includes(first ?? '')) {
+        const list = first as PeopleList;
+        const row = named[list][Number(second)]?.row ?? Number(second) + 1;
+        errors[`${KIND_OF_LIST[list]}_${third === 'organisation' ? 'org' : third === 'relationship' ? 'rel' : (third ?? 'name')}_${row}`] = tooLong ? 'form.err.tooLong' : 'form.err.invalid';
       } else if (first === 'occurredAt') errors.when_around = 'form.err.tooLong';
       else if (first === 'location') errors.where_detail = 'form.err.tooLong';
       else if (first === 'answers') errors[`q_${second}`] = 'form.err.invalid';

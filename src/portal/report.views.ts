@@ -49,7 +49,7 @@ ${supportBox(page, texts.supportResources, false)}
   );
 }
 
-function peopleRows(page: PageContext, form: ReportForm, errors: FormErrors, kind: 'subject' | 'witness' | 'excluded', fields: [string, MessageKey][]): Html {
+function peopleRows(page: PageContext, form: ReportForm, errors: FormErrors, kind: 'subject' | 'witness' | 'supporter' | 'excluded', fields: [string, MessageKey][]): Html {
   const rows = Math.max(PEOPLE_ROWS, ...Object.keys(form).map((key) => Number(new RegExp(`^${kind}_[a-z]+_(\\d+)$`).exec(key)?.[1] ?? 0)));
   return html`<div class="people" data-people="${kind}">
     ${Array.from({ length: rows }, (_, index) => {
@@ -130,6 +130,9 @@ function builtinQuestion(page: PageContext, id: string, form: ReportForm, errors
     case 'witnesses':
       return html`<section class="question"><h2>${t('q.witnesses.label')} <span class="muted">${t('form.optional')}</span></h2><p class="help">${t('q.witnesses.help')}</p>
         ${peopleRows(page, form, errors, 'witness', [['name', 'q.witnesses.name'], ['contact', 'q.witnesses.contact']])}</section>`;
+    case 'supporters':
+      return html`<section class="question"><h2>${t('q.supporters.label')} <span class="muted">${t('form.optional')}</span></h2><p class="help">${t('q.supporters.help')}</p>
+        ${peopleRows(page, form, errors, 'supporter', [['name', 'q.supporters.name'], ['contact', 'q.supporters.contact']])}</section>`;
     case 'excluded':
       return html`<section class="question"><h2>${t('q.excluded.label')} <span class="muted">${t('form.optional')}</span></h2><p class="help">${t('q.excluded.help')}</p>
         ${peopleRows(page, form, errors, 'excluded', [['name', 'q.excluded.name']])}</section>`;
@@ -240,6 +243,7 @@ ${form.safety === 'no' ? supportBox(page, input.supportResources, true) : null}
   ${answered('where') ? reviewRow(t('q.where.label'), where, empty) : null}
   ${answered('subjects') ? reviewRow(t('q.subjects.label'), peopleList('subject'), empty) : null}
   ${answered('witnesses') ? reviewRow(t('q.witnesses.label'), peopleList('witness'), empty) : null}
+  ${answered('supporters') ? reviewRow(t('q.supporters.label'), peopleList('supporter'), empty) : null}
   ${answered('excluded') ? reviewRow(t('q.excluded.label'), peopleList('excluded'), empty) : null}
   ${answered('outcome') ? reviewRow(t('q.outcome.label'), form.outcome, empty) : null}
   ${answered('safety') ? reviewRow(t('q.safety.label'), form.safety ? (special(form.safety) ?? t(`q.safety.${form.safety}` as MessageKey)) : undefined, empty) : null}

@@ -5,7 +5,7 @@ import { inTransaction, type AppContext } from '../kernel/context.js';
 import type { Queryable } from '../kernel/database.js';
 import { ChannelNotFound, Forbidden, NotFound } from '../kernel/errors.js';
 import { DEFAULT_QUESTIONNAIRE } from './questionnaire.rules.js';
-import { QuestionnaireDefinition, type QuestionnaireDefinition as Definition } from './questionnaire.schema.js';
+import { StoredQuestionnaireDefinition, type QuestionnaireDefinition as Definition } from './questionnaire.schema.js';
 import { findLatestQuestionnaire, findQuestionnaireVersion, insertQuestionnaire } from './questionnaire.repository.js';
 
 export interface VersionedQuestionnaire {
@@ -16,14 +16,14 @@ export interface VersionedQuestionnaire {
 /** The questionnaire a channel asks now: its latest published version, or the built-in default (version 0). */
 export async function currentQuestionnaire(db: Queryable, channelId: string): Promise<VersionedQuestionnaire> {
   const row = await findLatestQuestionnaire(db, channelId);
-  return row ? { version: row.version, definition: QuestionnaireDefinition.parse(JSON.parse(row.definition)) } : { version: 0, definition: DEFAULT_QUESTIONNAIRE };
+  return row ? { version: row.version, definition: StoredQuestionnaireDefinition.parse(JSON.parse(row.definition)) } : { version: 0, definition: DEFAULT_QUESTIONNAIRE };
 }
 
 /** One version exactly as it was published, so an old report is always read against its own questions. */
 export async function questionnaireVersion(db: Queryable, channelId: string, version: number): Promise<VersionedQuestionnaire | null> {
   if (version === 0) return { version: 0, definition: DEFAULT_QUESTIONNAIRE };
   const row = await findQuestionnaireVersion(db, channelId, version);
-  return row ? { version, definition: QuestionnaireDefinition.parse(JSON.parse(row.definition)) } : null;
+  return row ? { version, definition: StoredQuestionnaireDefinition.parse(JSON.parse(row.definition)) } : null;
 }
 
 export async function getChannelQuestionnaire(ctx: AppContext, slug: string, version?: number) {

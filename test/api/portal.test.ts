@@ -131,6 +131,83 @@ describe.each(DIALECTS)('the reporter portal over plain HTTP, as a browser witho
     expect(html).toContain('keep my job');
   });
 
+  it('takes supporters named on the form and stores them as the API does; those in the directory become protected persons', async () => {
+    // The directory the HR system keeps: two of the supporters are in it, the third employee is not named.
+    const admin = await app.signIn(await app.createStaff('admin'));
+    const hrToken = (await admin.post('/api/v1/admin/tokens', { name: 'HR sync', role: 'hr-system' })).body.token as string;
+    const hr = (path: string, body: unknown, method = 'POST') => app.client().request(method, path, body, { authorization: `Bearer ${hrToken}` });
+    const employees = [
+      { id: 'E7', name: 'Ines Moreau', email: 'ines.moreau@corp.example', department: 'Sales', managerId: null },
+      { id: 'E8', name: 'Tom Becker', email: 'tom.becker@corp.example', department: 'Sales', managerId: null },
+      { id: 'E9', name: 'Una Other', email: 'una@corp.example', department: 'IT', managerId: null },
+    ];
+    expect((await hr('/api/v1/directory/employees', { employees }, 'PUT')).status).toBe(200);
+    const needsClearance = async (employeeId: string) => (await hr('/api/v1/hr-events/check', { employeeId, type: 'termination' })).body.clearanceRequired;
+    expect(await needsClearance('E7')).toBe(false);
+
+    const formPage = await (await get('/c/general/report')).text();
+    expect(formPage).toContain('Is someone standing by you?');
+    expect(formPage).toContain('data-people="supporter"');
+    expect(formPage).toContain('name="supporter_contact_3"');
+
+    // Two supporters: one by work e-mail, one by a name that matches one employee.
+    const { review, html } = await reviewed({
+      narrative: 'My team lead shouts at me in front of everyone. Two colleagues stood by me.',
+      supporter_name_1: 'Ines Moreau',
+      supporter_contact_1: 'ines.moreau@corp.example',
+      supporter_name_2: 'Tom Becker',
+    });
+    expect(review.status).toBe(200);
+    expect(html).toContain('<dt>Is someone standing by you?</dt><dd><span class="answer">Ines Moreau, ines.moreau@corp.example; Tom Becker</span>');
+    const sent = await postMultipart('/c/general/send', hiddenFieldsIn(html));
+    expect(sent.status).toBe(201);
+    const caseRef = /Case reference: ([^<\s]+)/.exec(await sent.text())?.[1] ?? '';
+
+    const staff = await app.signIn(handler);
+    const { id } = await app.ctx.db.selectFrom('cases').select('id').where('ref', '=', caseRef).executeTakeFirstOrThrow();
+    const detail = (await staff.get(`/api/v1/cases/${id}`)).body;
+    expect(detail.supporters).toEqual([
+      { name: 'Ines Moreau', contact: 'ines.moreau@corp.example' },
+      { name: 'Tom Becker', contact: null },
+    ]);
+    const supporters = detail.parties.filter((party: { kind: string }) => party.kind === 'supporter');
+    expect(supporters.map((party: { name: string; employeeId: string | null; source: string }) => [party.name, party.employeeId, party.source])).toEqual([
+      ['Ines Moreau', 'E7', 'reporter'],
+      ['Tom Becker', 'E8', 'reporter'],
+    ]);
+    for (const party of supporters) expect(party.protectedUntil).not.toBeNull();
+
+    // The pre-action check the HR system calls: both supporters need clearance, an employee not named does not.
+    expect([await needsClearance('E7'), await needsClearance('E8'), await needsClearance('E9')]).toEqual([true, true, false]);
+
+    // The same people named through the intake API end up as the same parties.
+    const viaApi = await app.submitReport({
+      narrative: 'My team lead shouts at me in front of everyone. Two colleagues stood by me.',
+      supporters: [{ name: 'Ines Moreau', contact: 'ines.moreau@corp.example' }, { name: 'Tom Becker' }],
+    });
+    const apiId = (await app.ctx.db.selectFrom('cases').select('id').where('ref', '=', viaApi.caseRef).executeTakeFirstOrThrow()).id;
+    const apiDetail = (await staff.get(`/api/v1/cases/${apiId}`)).body;
+    const comparable = (parties: Record<string, unknown>[]) => parties.map(({ id: _id, at: _at, protectedUntil: _until, ...rest }) => rest);
+    expect(apiDetail.supporters).toEqual(detail.supporters);
+    expect(comparable(apiDetail.parties)).toEqual(comparable(detail.parties));
+  });
+
+  it('marks a supporter row with no name next to the field, and keeps what was typed', async () => {
+    const { review, html } = await reviewed({ narrative: 'x', supporter_name_1: 'Ines Moreau', supporter_contact_2: 'tom.becker@corp.example' });
+    expect(review.status).toBe(400);
+    expect(html).toContain('href="#f-supporter_name_2"');
+    expect(html).toMatch(/<p class="error" id="f-supporter_name_2-error">Please add a name or a description of this person, or clear the row.<\/p>\s*<input type="text" id="f-supporter_name_2"/);
+    expect(html).toContain('id="f-supporter_name_1" name="supporter_name_1" autocomplete="off" value="Ines Moreau"');
+    expect(html).toContain('value="tom.becker@corp.example"');
+  });
+
+  it('marks a problem in a later row next to that row, when a row before it was left empty', async () => {
+    const { review, html } = await reviewed({ narrative: 'x', witness_name_1: 'Lee Chen', supporter_name_1: 'Ines Moreau', supporter_name_3: 'T'.repeat(201) });
+    expect(review.status).toBe(400);
+    expect(html).toContain('id="f-supporter_name_3-error"');
+    expect(html).not.toContain('id="f-supporter_name_2-error"');
+  });
+
   it('refuses forms without a valid token, or posted from another site', async () => {
     const missing = await postForm('/c/general/review', { narrative: 'x' });
     expect(missing.status).toBe(403);

@@ -21,7 +21,7 @@ describe.each(DIALECTS)('versioned questionnaires (%s)', (dialect) => {
     expect(result.status).toBe(200);
     expect(result.body.version).toBe(0);
     expect(result.body.definition.questions.map((question: { id: string }) => question.id)).toEqual([
-      'category', 'narrative', 'when', 'where', 'subjects', 'witnesses', 'excluded', 'outcome', 'safety',
+      'category', 'narrative', 'when', 'where', 'subjects', 'witnesses', 'supporters', 'excluded', 'outcome', 'safety',
     ]);
     expect((await app.client().get('/api/v1/channels/nope/questionnaire')).body.error.code).toBe('unknown_channel');
   });
@@ -107,5 +107,40 @@ describe.each(DIALECTS)('versioned questionnaires (%s)', (dialect) => {
     expect(detail.excluded).toEqual([{ name: 'Paula Grant' }]);
     expect(detail.outcome).toBe('I want it to stop and I want to keep my job.');
     expect(detail.safeNow).toBe('unsure');
+  });
+
+  it('still reads a version stored with a custom question named like a later built-in (supporters), and refuses the name in new versions', async () => {
+    const channel = await app.ctx.db.selectFrom('channels').select('id').where('slug', '=', 'general').executeTakeFirstOrThrow();
+    const latest = await app.ctx.db.selectFrom('questionnaires').select('version').where('channel_id', '=', channel.id).orderBy('version', 'desc').executeTakeFirstOrThrow();
+    const version = latest.version + 1;
+    // Published before `supporters` was built in, when it was a name an admin could choose.
+    await app.ctx.db
+      .insertInto('questionnaires')
+      .values({
+        channel_id: channel.id,
+        version,
+        definition: JSON.stringify({ questions: [builtin('narrative'), { kind: 'text', id: 'supporters', label: { en: 'Who has your back?' } }] }),
+        created_at: new Date().toISOString(),
+        created_by: null,
+      })
+      .execute();
+
+    const current = await app.client().get('/api/v1/channels/general/questionnaire');
+    expect([current.status, current.body.version, current.body.definition.questions[1]]).toEqual([200, version, { kind: 'text', id: 'supporters', label: { en: 'Who has your back?' }, multiline: false }]);
+    const form = await fetch(`${app.baseUrl}/c/general/report`);
+    expect([form.status, await form.text()]).toEqual([200, expect.stringContaining('Who has your back?')]);
+
+    // A report under it keeps its answer, labelled, beside the supporters it names.
+    const report = await app.submitReport({ questionnaireVersion: version, answers: { supporters: 'my sister' }, supporters: [{ name: 'Lee Chen' }] });
+    const { id } = await app.ctx.db.selectFrom('cases').select('id').where('ref', '=', report.caseRef).executeTakeFirstOrThrow();
+    const detail = (await (await app.signIn(handler)).get(`/api/v1/cases/${id}`)).body;
+    expect(detail.answers).toEqual([{ id: 'supporters', question: 'Who has your back?', answer: 'my sister' }]);
+    expect(detail.supporters).toEqual([{ name: 'Lee Chen', contact: null }]);
+
+    const console = await app.signIn(admin);
+    const republished = await console.request('PUT', '/api/v1/admin/channels/general/questionnaire', {
+      questions: [builtin('narrative'), { kind: 'text', id: 'supporters', label: { en: 'Who has your back?' } }],
+    });
+    expect(republished.status).toBe(400);
   });
 });

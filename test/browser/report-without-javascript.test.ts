@@ -23,8 +23,9 @@ describe('a report sent with JavaScript switched off', () => {
     await page.getByRole('link', { name: t('landing.start') }).click();
     await page.waitForURL(/\/c\/general\/report\?lang=en$/);
     expect(await cookieNames(context)).toEqual([]);
-    // Without script, the rows for more people are all there and the "add" button stays hidden.
-    await expect.poll(() => page.locator('fieldset.person').count()).toBe(9);
+    // Without script, the rows for more people are all there (three each for the people it is about,
+    // witnesses, supporters and those who must not see it) and the "add" button stays hidden.
+    await expect.poll(() => page.locator('fieldset.person').count()).toBe(12);
     expect(await page.locator('[data-add-person]').first().isHidden()).toBe(true);
 
     const narrative = 'During the supplier visit on the trade fair stand, the client grabbed my arm and made comments about my body.';

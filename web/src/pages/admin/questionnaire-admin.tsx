@@ -12,6 +12,7 @@ const BUILTIN_LABELS: Record<BuiltinQuestion, string> = {
   where: 'Where it happened',
   subjects: 'Who it is about',
   witnesses: 'Witnesses',
+  supporters: 'Supporters (people who stand by the reporter)',
   excluded: 'People who must not see the report',
   outcome: 'What the reporter hopes for',
   safety: 'Whether the reporter is safe now',
