@@ -60,6 +60,8 @@ async function visit(context: BrowserContext, width: string, staff: Awaited<Retu
   await page.locator('#f-where-work-event').check();
   await page.locator('#f-subject_name_1').fill('My line manager');
   await page.locator('#f-subject_rel_1').fill('my manager');
+  await page.locator('#f-supporter_name_1').fill('Priya, who sat next to me');
+  await page.locator('#f-supporter_contact_1').fill('priya.shah@example.org');
   await page.locator('#f-safety-yes').check();
   await page.getByRole('button', { name: t('form.review') }).click();
   await page.waitForURL(/\/c\/general\/review/);
