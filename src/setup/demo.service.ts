@@ -105,7 +105,7 @@ const CASES: readonly DemoCase[] = [
   {
     ageDays: 80,
     handler: 'hana',
-    report: { category: 'harassment', anonymity: 'named', identity: { name: 'Priya Nair', email: 'priya.nair@example.org' }, narrative: 'A colleague has repeatedly posted mocking comments about my accent in the team chat.' },
+    report: { category: 'harassment', anonymity: 'named', identity: { name: 'Priya Nair', email: 'priya.nair@example.org' }, narrative: 'A colleague has repeatedly posted mocking comments about my accent in the team chat.', supporters: [{ name: 'Tom Becker', contact: 'tom.becker@example.org' }] },
     steps: [
       acknowledge(2),
       { do: 'transition', after: 2, to: 'assessment', reason: 'In scope.' },
