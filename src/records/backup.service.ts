@@ -307,6 +307,9 @@ export async function restoreBackup(config: Config, file: string, privateKeyFile
       for (const name of written) fs.rmSync(name, { force: true });
       throw error;
     }
+    // Fresh planner statistics for what was just loaded: without them PostgreSQL plans paging queries
+    // (the inbox, audit verify) as if every table were tiny, until autovacuum (if on) gets to them.
+    if (handle.dialect === 'postgres') await sql`ANALYZE`.execute(handle.db);
     for (const [target, body] of pendingSecrets) {
       if (fs.existsSync(target)) continue;
       fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
@@ -346,6 +349,8 @@ export async function migrateStore(config: Config, toUrl: string): Promise<{ tab
         await resetSequences(to);
       });
     });
+    // As after a restore: statistics for the planner on the tables just filled.
+    await sql`ANALYZE`.execute(target.db);
     for (const { table, rows } of counts) {
       const row = await sql<{ n: number }>`SELECT COUNT(*)::int AS n FROM ${sql.table(table)}`.execute(target.db);
       if (Number(row.rows[0]!.n) !== rows) throw new Error(`${table}: ${rows} rows read, ${row.rows[0]!.n} in PostgreSQL`);

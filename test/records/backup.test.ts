@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/audit/audit.service.js';
@@ -46,6 +47,12 @@ async function openCase(app: TestApp, email: string, receipt: string, caseId: st
   const own = await reporter.get('/api/v1/reporter/case');
   const file = await fetch(`${app.baseUrl}/api/v1/cases/${caseId}/attachments/${detail.body.attachments[0].id}`, { headers: { cookie: cookieOf(staff) } });
   return { narrative: detail.body.narrative, messages: own.body.messages.map((message: { body: string }) => message.body), file: await file.text() };
+}
+
+/** Whether an ANALYZE has run on each table (last_analyze: autovacuum's own runs are counted apart). */
+async function analysed(app: TestApp, tables: string[]): Promise<boolean[]> {
+  const result = await sql<{ relname: string; last_analyze: Date | null }>`SELECT relname, last_analyze FROM pg_stat_user_tables`.execute(app.ctx.db);
+  return tables.map((table) => result.rows.some((row) => row.relname === table && row.last_analyze !== null));
 }
 
 async function wipe(database: TestDatabase): Promise<void> {
@@ -87,6 +94,7 @@ describe.each(DIALECTS)('backup and restore (%s)', (dialect) => {
       try {
         expect(await openCase(app, handler.email, receipt, caseId)).toEqual(before);
         expect((await verifyAuditChain(app.ctx.db)).ok).toBe(true);
+        if (dialect === 'postgres') expect(await analysed(app, ['cases', 'audit_events', 'case_access'])).toEqual([true, true, true]);
         // A new report still gets fresh ids after the restore (sequences moved past the copied rows).
         await app.submitReport({ narrative: 'after the restore' });
       } finally {
@@ -129,6 +137,7 @@ describe('candor migrate-store', () => {
           expect(Number(row.n), table).toBe(n);
         }
         expect((await verifyAuditChain(app.ctx.db)).ok).toBe(true);
+        expect(await analysed(app, ['cases', 'audit_events', 'case_access'])).toEqual([true, true, true]);
         expect(await openCase(app, handler.email, receipt, caseId)).toEqual(before);
       } finally {
         await app.close();
