@@ -35,9 +35,9 @@ const SQLITE_CANONICAL = `json_array('candor-audit-v1', prev_hash, seq, at, acto
 /**
  * An SQLite page as one value, bytes rather than text (hashed as they are, never decoded): its
  * lines, joined by the database, each the stored hash (left out unless it is 64 bytes, so that the
- * canonical form always starts at the same place) and the canonical form. The aggregate is not asked to keep the inner order (that would sort every page
- * again); should it not, the page fails the fast check and is read carefully, so the order costs
- * speed at worst, never a wrong verdict.
+ * canonical form always starts at the same place) and the canonical form. The aggregate is not
+ * asked to keep the inner order (that would sort every page again); should it not, the page fails
+ * the fast check and is read carefully, so the order costs speed at worst, never a wrong verdict.
  */
 const SQLITE_PAGE = `SELECT CAST(group_concat(line, char(10)) AS BLOB), count(*), max(seq)
   FROM (SELECT seq, iif(octet_length(hash) = 64, hash, '') || ${SQLITE_CANONICAL} AS line FROM audit_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?) page`;
@@ -80,15 +80,15 @@ export async function openAuditChainReader(database: Config['database'], options
     // Pages straight from the file's mapping rather than a read call each (up to the first GiB).
     sqlite.pragma(`mmap_size = ${2 ** 30}`);
     const page = sqlite.prepare(SQLITE_PAGE).raw(true);
-    const between = sqlite.prepare(`SELECT ${CHAIN_COLUMNS} FROM audit_events WHERE seq > ? AND seq <= ? ORDER BY seq`).raw(true);
-    const pageRows = sqlite.prepare(`SELECT ${CHAIN_COLUMNS} FROM audit_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`).raw(true);
+    // The entries' columns, at most as many as asked (-1: all).
+    const between = sqlite.prepare(`SELECT ${CHAIN_COLUMNS} FROM audit_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`).raw(true);
     const head = sqlite.prepare('SELECT max(seq) FROM audit_events').pluck();
     sqlite.exec('BEGIN');
     return {
       async *pages(segment) {
+        const upTo = segment.upTo ?? HIGHEST_SEQ;
         let after = segment.after ?? LOWEST_SEQ;
         for (;;) {
-          const upTo = segment.upTo ?? HIGHEST_SEQ;
           let lines: [Buffer | null, number, number | null];
           try {
             lines = page.get(after, upTo, pageSize) as typeof lines;
@@ -96,7 +96,7 @@ export async function openAuditChainReader(database: Config['database'], options
             // json_array refuses a BLOB, which only someone writing to the file by hand can have put
             // in a column: that page is read as columns, and the careful check names the entry.
             if (!(error instanceof Error && /JSON cannot hold BLOB values/.test(error.message))) throw error;
-            const rows = pageRows.all(after, upTo, pageSize) as AuditRow[];
+            const rows = between.all(after, upTo, pageSize) as AuditRow[];
             yield { rows, lastSeq: rows[rows.length - 1]![0] };
             if (rows.length < pageSize) return;
             after = rows[rows.length - 1]![0];
@@ -109,7 +109,7 @@ export async function openAuditChainReader(database: Config['database'], options
           after = lastSeq;
         }
       },
-      rows: async (after, upTo) => between.all(after, upTo) as AuditRow[],
+      rows: async (after, upTo) => between.all(after, upTo, -1) as AuditRow[],
       headSeq: async () => Number(head.get() ?? 0),
       async close() {
         sqlite.exec('COMMIT');

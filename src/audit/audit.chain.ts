@@ -74,12 +74,6 @@ function hashAt(data: Buffer, at: number): string {
   return data.toString('latin1', at, at + HASH_LENGTH);
 }
 
-/** The last comma in the line from `start` to `end`, or -1. */
-function lastComma(data: Buffer, start: number, end: number): number {
-  const at = data.lastIndexOf(0x2c, end - 1);
-  return at >= start ? at : -1;
-}
-
 export interface ChainBreak {
   seq: number;
   reason: 'sequence_gap' | 'previous_hash_mismatch' | 'hash_mismatch';
@@ -209,15 +203,14 @@ export class ChainVerifier {
       const seqAt = prevHashAt + HASH_LENGTH;
       // An open start takes the first entry's own sequence number and previous hash, once it passes.
       const open = this.#open;
-      const expectedSeq = open ? readSeq(data, seqAt) : this.#expectedSeq;
+      const seq = readSeq(data, seqAt);
       const prevHash = hashAt(data, prevHashAt);
-      const expectedPrevHash = open ? prevHash : this.#prevHash;
-      if (prevHash !== expectedPrevHash || readSeq(data, seqAt) !== expectedSeq) return line;
+      if (open ? Number.isNaN(seq) : seq !== this.#expectedSeq || prevHash !== this.#prevHash) return line;
       let canonicalEnd = end;
       if (csv) {
         // The stored hash is the whole first field only if a quote and a comma follow its 64 bytes;
         // the canonical form's inside ends at the comma before the sequence number that ends the line.
-        canonicalEnd = lastComma(data, start, end);
+        canonicalEnd = data.lastIndexOf(0x2c, end - 1);
         if (data[start] !== 0x22 || data[start + 1 + HASH_LENGTH] !== 0x22 || data[canonical] !== 0x2c || canonicalEnd < seqAt) return line;
         data[canonical] = 0x5b;
         data[canonicalEnd] = 0x5d;
@@ -225,7 +218,7 @@ export class ChainVerifier {
       }
       const digest = sha256Hex(data.subarray(canonical, canonicalEnd));
       if (hashAt(data, start + storedHashAt) !== digest) return line;
-      if (open) this.#openAt(expectedSeq, expectedPrevHash);
+      if (open) this.#openAt(seq, prevHash);
       this.#advance(digest);
       start = end + 1;
     }
