@@ -106,7 +106,7 @@ export function canonicalAuditRow(row: AuditRow): string {
  */
 export type AuditChainPage = LinesPage | RowsPage;
 
-/** A page as lines of UTF-8, a line break between each two. */
+/** A page as lines of UTF-8: a line break between each two ('joined') or after each ('csv'). */
 export interface LinesPage {
   data: Buffer;
   count: number;
@@ -114,9 +114,10 @@ export interface LinesPage {
   /**
    * How a line holds its entry. 'joined' (SQLite's reader): the stored hash, exactly 64 bytes (the
    * reader leaves out one of another length), then the canonical form. 'csv' (PostgreSQL's): the
-   * columns as its CSV writer puts them: the stored hash in double quotes, a comma, the canonical
-   * form without its brackets (every string quoted with backslash escapes, NULL as null, save that
-   * control characters are written raw), a comma and the sequence number once more.
+   * columns as its CSV writer puts them, in the canonical form's order after the stored hash:
+   * every string in double quotes with backslash escapes, NULL as null, control characters raw. So
+   * a line is the stored hash in quotes, a comma, and the canonical form without its opening
+   * `["candor-audit-v1",` and its closing bracket; each line ends in a line break.
    */
   form: 'joined' | 'csv';
 }
@@ -132,8 +133,28 @@ const HASH_LENGTH = 64;
 /** The control characters but the line break: JSON escapes them, PostgreSQL's CSV writer does not. */
 const CONTROL_BYTES = Array.from({ length: 0x20 }, (_, byte) => byte).filter((byte) => byte !== 0x0a);
 
-/** Where the 'csv' form's canonical form starts: the comma after the quoted hash, which becomes its opening bracket. */
-const CSV_CANONICAL_AT = 1 + HASH_LENGTH + 1;
+/** What the 'csv' form leaves out of the start of a canonical form: written into the line, over the end of the stored hash. */
+const CANONICAL_START = Buffer.from('["candor-audit-v1",');
+
+/**
+ * Where a 'csv' line's canonical form starts, once CANONICAL_START is written there: just before
+ * the previous hash's opening quote, which follows the stored hash's closing quote and a comma.
+ */
+const CSV_CANONICAL_AT = 1 + HASH_LENGTH + 2 - CANONICAL_START.length;
+
+/**
+ * The sequence number of the 'csv' line starting at `at` (its third field: after two quoted
+ * fields, whatever they hold), or NaN if the line is not in that shape.
+ */
+export function csvLineSeq(data: Buffer, at: number): number {
+  for (let field = 0; field < 2; field += 1) {
+    if (field > 0) at += 2;
+    if (data[at] !== 0x22) return NaN;
+    // To the closing quote: a backslash escapes the byte after it.
+    for (at += 1; at < data.length && data[at] !== 0x22; at += data[at] === 0x5c ? 2 : 1);
+  }
+  return readSeq(data, at);
+}
 
 /**
  * Tracks a walk along the chain in order and answers the first break it sees. It starts at genesis
@@ -185,14 +206,13 @@ export class ChainVerifier {
    * form and the stored hash is exactly the digest, so it passes precisely when checkRow would.
    * Hence the checks on the page as a whole: one line per entry (a stored value holding a line
    * break would shift the lines), valid UTF-8, and for the CSV form no control character. A CSV
-   * page is changed in place: its canonical forms get their brackets.
+   * page is changed in place: its canonical forms are completed.
    */
   checkPage(page: LinesPage): number {
     const { data, count } = page;
     const csv = page.form === 'csv';
-    const ends = this.#lineEnds(data, count);
+    const ends = this.#lineEnds(data, count, csv);
     if (ends === null || !isUtf8(data) || (csv && CONTROL_BYTES.some((byte) => data.includes(byte)))) return 0;
-    const storedHashAt = csv ? 1 : 0;
     const canonicalAt = csv ? CSV_CANONICAL_AT : HASH_LENGTH;
     let start = 0;
     for (let line = 0; line < count; line += 1) {
@@ -206,18 +226,19 @@ export class ChainVerifier {
       const seq = readSeq(data, seqAt);
       const prevHash = hashAt(data, prevHashAt);
       if (open ? Number.isNaN(seq) : seq !== this.#expectedSeq || prevHash !== this.#prevHash) return line;
+      // Read before a CSV line's canonical form is completed over the end of it.
+      const stored = hashAt(data, csv ? start + 1 : start);
       let canonicalEnd = end;
       if (csv) {
-        // The stored hash is the whole first field only if a quote and a comma follow its 64 bytes;
-        // the canonical form's inside ends at the comma before the sequence number that ends the line.
-        canonicalEnd = data.lastIndexOf(0x2c, end - 1);
-        if (data[start] !== 0x22 || data[start + 1 + HASH_LENGTH] !== 0x22 || data[canonical] !== 0x2c || canonicalEnd < seqAt) return line;
-        data[canonical] = 0x5b;
-        data[canonicalEnd] = 0x5d;
-        canonicalEnd += 1;
+        // The stored hash is the whole first field only if a quote and a comma follow its 64 bytes
+        // (which, equal to a digest, hold no quote to escape). The line break becomes the closing bracket.
+        if (data[start] !== 0x22 || data[start + 1 + HASH_LENGTH] !== 0x22 || data[start + 2 + HASH_LENGTH] !== 0x2c) return line;
+        CANONICAL_START.copy(data, canonical);
+        data[end] = 0x5d;
+        canonicalEnd = end + 1;
       }
       const digest = sha256Hex(data.subarray(canonical, canonicalEnd));
-      if (hashAt(data, start + storedHashAt) !== digest) return line;
+      if (stored !== digest) return line;
       if (open) this.#openAt(seq, prevHash);
       this.#advance(digest);
       start = end + 1;
@@ -226,12 +247,13 @@ export class ChainVerifier {
   }
 
   /**
-   * Where each of the page's lines ends, or null unless there are exactly `count` of them. A
-   * canonical form holds no line break, but a stored hash (and, in the CSV form, any value) is
-   * written as it is: one holding a line break would split its line in two and shift every line
-   * after it, so such a page has no line pass at all.
+   * Where each of the page's lines ends (its line break, or for the last 'joined' line the end of
+   * the page), or null unless there are exactly `count` of them. A canonical form holds no line
+   * break, but a stored hash (and, in the CSV form, any value) is written as it is: one holding a
+   * line break would split its line in two and shift every line after it, so such a page has no
+   * line pass at all.
    */
-  #lineEnds(data: Buffer, count: number): Int32Array | null {
+  #lineEnds(data: Buffer, count: number, terminated: boolean): Int32Array | null {
     if (this.#ends.length < count) this.#ends = new Int32Array(count);
     const ends = this.#ends;
     let at = 0;
@@ -241,8 +263,10 @@ export class ChainVerifier {
       ends[line] = end;
       at = end + 1;
     }
-    if (count > 0 && data.indexOf(0x0a, at) >= 0) return null;
-    ends[count - 1] = data.length;
+    if (count === 0) return ends;
+    const last = terminated ? data.length - 1 : data.length;
+    if (data.indexOf(0x0a, at) !== (terminated ? last : -1)) return null;
+    ends[count - 1] = last;
     return ends;
   }
 

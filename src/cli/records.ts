@@ -22,7 +22,7 @@ export function addRecordsCommands(program: Command, audit: Command, setExitCode
     .description('Check that the audit hash chain is whole (and, with --against, that witnessed heads still match); exits non-zero at the first break')
     .option('--against <file>', 'a file of witnessed heads: lines as `candor audit head` prints them (other lines are ignored)')
     .option('--timing', 'also print how many entries per second were verified (to standard error)')
-    .option('--threads <n>', `threads to verify a long chain on (default: the cores, at most 4: ${defaultVerifyThreads()} here); 1 keeps it to this one`, parseThreads)
+    .option('--threads <n>', `threads to verify a long chain on (default, at most 4: on SQLite the cores, ${defaultVerifyThreads('sqlite')} here; on PostgreSQL half of them, ${defaultVerifyThreads('postgres')} here, as its server works beside each); 1 keeps it to this one`, parseThreads)
     .action(async (options: { against?: string; timing?: boolean; threads?: number }) => {
       let witnessed: ReturnType<typeof parseWitnessedHeads> = [];
       if (options.against) {
@@ -35,13 +35,18 @@ export function addRecordsCommands(program: Command, audit: Command, setExitCode
       }
       await withRuntime(async (runtime) => {
         const started = process.hrtime.bigint();
-        const threads = options.threads ?? defaultVerifyThreads();
+        const cpu = process.cpuUsage();
+        const threads = options.threads ?? defaultVerifyThreads(runtime.ctx.config.database.kind);
         const result = await verifyAuditChain(runtime.ctx.db, witnessed, { database: runtime.ctx.config.database, threads });
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         if (result.ok) {
           console.log(`Audit chain intact: ${result.entries} entries, head #${result.headSeq} ${result.headHash}`);
           if (options.against) console.log(`All ${result.witnessed} witnessed heads match.`);
-          if (options.timing) console.error(`(${Math.round(result.entries / Math.max(seconds, 1e-9))} entries/s)`);
+          if (options.timing) {
+            const used = process.cpuUsage(cpu);
+            const perEntry = (used.user + used.system) / Math.max(result.entries, 1);
+            console.error(`(${Math.round(result.entries / Math.max(seconds, 1e-9))} entries/s, read ${result.order === 'stored' ? 'as stored' : 'by key'} on ${threads} thread${threads === 1 ? '' : 's'}; ${perEntry.toFixed(2)} µs of CPU per entry, all of this process's threads)`);
+          }
         } else if (result.witness) {
           console.error(`Audit chain does NOT match a witnessed head at entry #${result.witness.seq} (${result.witness.reason}): ${result.witness.message}`);
           setExitCode(4);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { sha256Hex } from '../../src/kernel/digest.js';
-import { canonicalAuditEntry, ChainVerifier, GENESIS_HASH, hashAuditEntry, type AuditFields, type AuditRow, type ChainBreak, type ChainedAuditEntry, type LinesPage } from '../../src/audit/audit.chain.js';
+import { canonicalAuditEntry, ChainVerifier, csvLineSeq, GENESIS_HASH, hashAuditEntry, type AuditFields, type AuditRow, type ChainBreak, type ChainedAuditEntry, type LinesPage } from '../../src/audit/audit.chain.js';
 
 /** A chain of `length` entries, each hashed onto the one before it, as recordAudit writes them. */
 function buildChain(length: number): ChainedAuditEntry[] {
@@ -141,9 +141,10 @@ describe('ChainVerifier.checkPage (the fast check of database-built lines)', () 
   const canonical = (entry: ChainedAuditEntry) => canonicalAuditEntry(entry, entry.prevHash);
   /** SQLite's line: the stored hash, then the canonical form. */
   const joined = (entry: ChainedAuditEntry, form = canonical(entry)) => entry.hash + form;
-  /** PostgreSQL's CSV line: the quoted hash, the canonical form's inside, the sequence number (what its CSV writer gives for text without control characters). */
-  const csv = (entry: ChainedAuditEntry, form = canonical(entry)) => `"${entry.hash}",${form.slice(1, -1)},${entry.seq}`;
-  const page = (lines: string[], form: LinesPage['form'] = 'joined'): LinesPage => ({ data: Buffer.from(lines.join('\n')), count: lines.length, lastSeq: lines.length, form });
+  /** PostgreSQL's CSV line: the quoted hash, then the canonical form without its tag and brackets (what its CSV writer gives for text without control characters). */
+  const csv = (entry: ChainedAuditEntry, form = canonical(entry)) => `"${entry.hash}",${form.slice('["candor-audit-v1",'.length, -1)}`;
+  /** A page of lines: joined by line breaks, or in the CSV form each ending in one. */
+  const page = (lines: string[], form: LinesPage['form'] = 'joined'): LinesPage => ({ data: Buffer.from(form === 'csv' ? lines.map((line) => `${line}\n`).join('') : lines.join('\n')), count: lines.length, lastSeq: lines.length, form });
   const row = (entry: ChainedAuditEntry): AuditRow => [entry.seq, entry.at, entry.actorType, entry.actorId, entry.action, entry.caseId, entry.targetId, entry.details, entry.prevHash, entry.hash];
 
   /** The chain's last entry given new details and hashed again, as one who rewrote it would (it has no entry after it to keep in step). */
@@ -218,6 +219,23 @@ describe('ChainVerifier.checkPage (the fast check of database-built lines)', () 
     expect(verifier.checkPage(page([csv(chain[0]!), `'${csv(chain[1]!).slice(1)}`], 'csv'))).toBe(1);
     expect(verifier.checkPage(page([csv(chain[1]!).replace(/^("[0-9a-f]{64}"),/, '$1;')], 'csv'))).toBe(0);
     expect(verifier.checkPage(page([csv(chain[1]!)], 'csv'))).toBe(1);
+  });
+
+  test('CSV: every line must end in a line break, the last one too', () => {
+    const chain = buildChain(2);
+    const lines = page(chain.map((entry) => csv(entry)), 'csv');
+    expect(new ChainVerifier().checkPage({ ...lines, data: Buffer.from(lines.data.subarray(0, -1)) })).toBe(0);
+    expect(new ChainVerifier().checkPage(lines)).toBe(2);
+  });
+
+  test('CSV: the sequence number of a line is its third field, whatever the quoted fields before it hold', () => {
+    const [entry] = buildChain(1);
+    const data = Buffer.from(`x\n${csv(entry!)}\n`);
+    expect(csvLineSeq(data, 2)).toBe(1);
+    // A stored hash forged to hold escaped quotes, commas and a line break still leaves the third field where CSV puts it.
+    const forged = Buffer.from(`"ab\\"c,\n,d","${entry!.prevHash}",42,"2026"\n`);
+    expect(csvLineSeq(forged, 0)).toBe(42);
+    expect(csvLineSeq(Buffer.from(`"${entry!.hash}",null,1,"x"\n`), 0)).toBeNaN();
   });
 
   test('CSV: a raw control character anywhere in the page (JSON escapes them) lets no line pass, even under a hash made for it', () => {
