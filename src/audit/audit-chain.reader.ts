@@ -146,8 +146,10 @@ export async function openAuditChainReader(database: Config['database'], options
     // Else this reader's own snapshot, for the careful reads on a second connection.
     else snapshot = (await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id')).rows[0]!.id;
     // A stretch is walked along the key's index, never sorted. Without statistics (a chain just
-    // restored or moved, not yet analysed) the planner may rather sort all of it first.
-    await client.query('SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off');
+    // restored or moved, not yet analysed) the planner may rather sort all of it first. And the
+    // table read as stored starts at its first block: a large table's scan otherwise joins one
+    // already running, or starts where the last one stopped, and wraps around.
+    await client.query('SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off; SET LOCAL synchronize_seqscans = off');
   } catch (error) {
     await client.end();
     throw error;
