@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openAuditChainReader } from '../../src/audit/audit-chain.reader.js';
-import { canonicalAuditEntry, ChainVerifier } from '../../src/audit/audit.chain.js';
+import { canonicalAuditEntry, ChainVerifier, GENESIS_HASH, hashAuditEntry } from '../../src/audit/audit.chain.js';
 import { recordAudit, verifyAuditChain } from '../../src/audit/audit.service.js';
 import type { ChainVerification, WitnessedHead } from '../../src/audit/audit.verify.js';
 import { startRuntime, type Runtime } from '../../src/kernel/bootstrap.js';
@@ -186,6 +186,33 @@ describe.each(DIALECTS)('audit chain verification, fast and portable (%s)', (dia
       // And a break in it is still named, by the walk by key.
       await db.updateTable('audit_events').set({ details: '{"note":"nothing happened"}' }).where('seq', '=', 30).execute();
       for (const verdict of await verdicts()) expect(verdict).toMatchObject({ ok: false, entries: 29, break: { seq: 30, reason: 'hash_mismatch' } });
+    });
+
+    it('reads a large table as stored from its first block, even after another scan of it stopped halfway', async () => {
+      // Larger than a quarter of shared_buffers, so PostgreSQL synchronises sequential scans of it.
+      database = await createTestDatabase(dialect);
+      runtime = await startRuntime(testConfig(database), { logger: createLogger('warn', new Writable({ write: (_chunk, _encoding, done) => done() })) });
+      const { db, config } = runtime.ctx;
+      const [{ setting, unit }] = (await sql<{ setting: string; unit: string }>`SELECT setting, unit FROM pg_settings WHERE name = 'shared_buffers'`.execute(db)).rows as [{ setting: string; unit: string }];
+      expect(unit).toBe('8kB');
+      const entries = Math.max(20_000, Math.ceil((Number(setting) * 8192) / 4 / 250));
+      let prevHash = GENESIS_HASH;
+      for (let from = 1; from <= entries; from += 5000) {
+        const rows = [];
+        for (let seq = from; seq < Math.min(entries + 1, from + 5000); seq += 1) {
+          const fields = { seq, at: new Date(Date.UTC(2026, 2, 1) + seq * 1000).toISOString(), actorType: 'staff', actorId: `staff-${seq % 50}`, action: 'case.read', caseId: `case-${seq % 900}`, targetId: null, details: '{"padding":"a few words so that an entry is as long as a real one"}' };
+          const hash = hashAuditEntry(fields, prevHash);
+          rows.push({ seq, at: fields.at, actor_type: 'staff' as const, actor_id: fields.actorId, action: fields.action, case_id: fields.caseId, target_id: null, details: fields.details, prev_hash: prevHash, hash });
+          prevHash = hash;
+        }
+        await db.insertInto('audit_events').values(rows).execute();
+      }
+      // A scan of the table left off halfway: the next one would start there.
+      await db.transaction().execute(async (tx) => {
+        await sql`SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off`.execute(tx);
+        await sql`SELECT seq FROM audit_events LIMIT ${Math.floor(entries / 2)}`.execute(tx);
+      });
+      expect(await verifyAuditChain(db, [], { database: config.database, threads: 1 })).toMatchObject({ ok: true, entries, headHash: prevHash, order: 'stored' });
     });
 
     it('closes a reader left in the middle of a read as stored, connections and all', async () => {
