@@ -21,7 +21,7 @@ export function addRecordsCommands(program: Command, audit: Command, setExitCode
     .command('verify')
     .description('Check that the audit hash chain is whole (and, with --against, that witnessed heads still match); exits non-zero at the first break')
     .option('--against <file>', 'a file of witnessed heads: lines as `candor audit head` prints them (other lines are ignored)')
-    .option('--timing', 'also print how many entries per second were verified (to standard error)')
+    .option('--timing', 'also print how many entries per second were verified, how the chain was read (as stored or by key) and the CPU spent per entry (to standard error)')
     .option('--threads <n>', `threads to verify a long chain on (default, at most 4: on SQLite the cores, ${defaultVerifyThreads('sqlite')} here; on PostgreSQL half of them, ${defaultVerifyThreads('postgres')} here, as its server works beside each); 1 keeps it to this one`, parseThreads)
     .action(async (options: { against?: string; timing?: boolean; threads?: number }) => {
       let witnessed: ReturnType<typeof parseWitnessedHeads> = [];
