@@ -79,15 +79,13 @@ export class CopyLines implements Submittable {
   }
 
   handleReadyForQuery(): void {
-    this.#finished = true;
-    this.#notify();
+    this.#finish();
   }
 
   /** An error from the server (pg gives no ReadyForQuery to the query after it) or a dead connection. */
   handleError(error: Error): void {
     this.#error ??= error;
-    this.#finished = true;
-    this.#notify();
+    this.#finish();
   }
 
   // The reader's side.
@@ -113,11 +111,9 @@ export class CopyLines implements Submittable {
         await new Promise<void>((resolve) => (this.#wake = resolve));
       }
     } finally {
-      if (!this.#finished) {
-        this.#discard = true;
-        this.#ready = [];
-        this.#resume();
-      }
+      this.#discard = true;
+      this.#ready = [];
+      this.#resume();
     }
   }
 
@@ -134,6 +130,13 @@ export class CopyLines implements Submittable {
     this.#length = 0;
     this.#rows = 0;
     if (this.#ready.length >= PAGES_AHEAD) this.#pause();
+    this.#notify();
+  }
+
+  /** The statement is over: the socket is pg's again, for the statements after it, and must not stay paused. */
+  #finish(): void {
+    this.#finished = true;
+    this.#resume();
     this.#notify();
   }
 
