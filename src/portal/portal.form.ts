@@ -31,6 +31,15 @@ const KIND_OF_LIST = { subjects: 'subject', witnesses: 'witness', supporters: 's
 type PeopleList = keyof typeof KIND_OF_LIST;
 const PEOPLE_LISTS = Object.keys(KIND_OF_LIST) as PeopleList[];
 
+/** A form field of a person row: `<kind>_<field>_<row>`. */
+const PERSON_FIELD_NAME = new RegExp(`^(?:${Object.keys(PERSON_FIELDS).join('|')})_[a-z]+_(\\d{1,2})$`);
+
+/** One filled-in row of a list of people, by its number on the form. */
+interface PersonRow {
+  row: number;
+  values: Record<string, string>;
+}
+
 /** The field names this form may carry for a questionnaire; anything else the browser sends is dropped. */
 export function formFieldNames(definition: QuestionnaireDefinition, rows: number): string[] {
   const names = [
@@ -48,7 +57,7 @@ export function formFieldNames(definition: QuestionnaireDefinition, rows: number
 export function rowsIn(form: Record<string, unknown>): number {
   let rows = PEOPLE_ROWS;
   for (const key of Object.keys(form)) {
-    const match = /^(?:subject|witness|supporter|excluded)_[a-z]+_(\d{1,2})$/.exec(key);
+    const match = PERSON_FIELD_NAME.exec(key);
     if (match) rows = Math.max(rows, Math.min(Number(match[1]), MAX_PEOPLE));
   }
   return rows;
@@ -64,8 +73,8 @@ export function cleanForm(raw: Record<string, unknown>, definition: Questionnair
   return form;
 }
 
-function people<K extends keyof typeof PERSON_FIELDS>(form: ReportForm, kind: K): { row: number; values: Record<string, string> }[] {
-  const found: { row: number; values: Record<string, string> }[] = [];
+function people(form: ReportForm, kind: keyof typeof PERSON_FIELDS): PersonRow[] {
+  const found: PersonRow[] = [];
   for (let row = 1; row <= MAX_PEOPLE; row += 1) {
     const values: Record<string, string> = {};
     for (const field of PERSON_FIELDS[kind]) {
@@ -115,13 +124,12 @@ export function formToReport(form: ReportForm, channel: string, questionnaireVer
     const value = form[`q_${question.id}`];
     if (value) answers[question.id] = value;
   }
-  const rows = { subjects: people(form, 'subject'), witnesses: people(form, 'witness'), supporters: people(form, 'supporter'), excluded: people(form, 'excluded') };
+  const rows = Object.fromEntries(PEOPLE_LISTS.map((list) => [list, people(form, KIND_OF_LIST[list])])) as Record<PeopleList, PersonRow[]>;
   for (const list of PEOPLE_LISTS) {
     for (const { row, values } of rows[list]) if (!values.name) errors[`${KIND_OF_LIST[list]}_name_${row}`] = 'form.err.personName';
   }
   // Only named rows go to intake; a problem with the n-th of them belongs next to its own row, whatever was left empty before it.
-  const hasName = (person: { values: Record<string, string> }) => Boolean(person.values.name);
-  const named = { subjects: rows.subjects.filter(hasName), witnesses: rows.witnesses.filter(hasName), supporters: rows.supporters.filter(hasName), excluded: rows.excluded.filter(hasName) };
+  const named = Object.fromEntries(PEOPLE_LISTS.map((list) => [list, rows[list].filter((person) => person.values.name)])) as Record<PeopleList, PersonRow[]>;
   const candidate = {
     channel,
     category: (REPORT_CATEGORIES as readonly string[]).includes(form.category ?? '') ? form.category : 'other',
